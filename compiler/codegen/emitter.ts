@@ -1,0 +1,188 @@
+// Shared state of WGSL emission: the output lines, what each IR value is in
+// WGSL (one expression per slot the invocation holds), thread-index
+// variables, and the workgroup scratch array used by layout conversions and
+// cross-invocation reductions. The per-op code lives in op-table.ts.
+
+import { CompileError, type Span } from '../errors.js';
+import { layoutToString, type BlockedLayout } from '../ir/layout.js';
+import { blocksOf, type Block, type KernelIR, type Value } from '../ir/ops.js';
+import { fromBits, toBits, wgslType } from './wgsl-types.js';
+import type { DType, Type } from '../ir/types.js';
+import { viewOf, type ThreadIndexNamer, type View } from './views.js';
+
+export interface Emitted {
+  /** One WGSL expression per slot of the value's layout view. */
+  readonly slots: readonly string[];
+  /** For pointer values: the binding index of the buffer they point into. */
+  readonly binding?: number;
+  /** True when WGSL's uniformity analysis will also see this value as uniform. */
+  readonly uniform: boolean;
+}
+
+export interface CodegenLimits {
+  /** maxComputeWorkgroupStorageSize in bytes. */
+  readonly workgroupStorageBytes: number;
+}
+
+export class Emitter implements ThreadIndexNamer {
+  private readonly out: string[] = [];
+  private depth = 1;
+  private readonly values = new Map<number, Emitted>();
+  private readonly layoutIds = new Map<string, { id: number; parent: BlockedLayout }>();
+  private readonly usedThreadIndex = new Set<string>();
+  private lastCommentLine = -1;
+  /** Words of `scratch` any op needs (the array is sized to the maximum). */
+  scratchWords = 0;
+  uniformCellUsed = false;
+  private uniformCount = 0;
+  readonly storedBindings = new Set<number>();
+  /** Targets that a `yield` assigns, innermost last. */
+  readonly yieldTargets: (readonly Value[])[] = [];
+
+  constructor(
+    readonly kernel: KernelIR,
+    readonly limits: CodegenLimits,
+  ) {}
+
+  get workgroupSize(): number {
+    return this.kernel.workgroupSize;
+  }
+
+  line(text: string): void {
+    this.out.push('  '.repeat(this.depth) + text);
+  }
+
+  open(text: string): void {
+    this.line(text);
+    this.depth++;
+  }
+
+  close(text = '}'): void {
+    this.depth--;
+    this.line(text);
+  }
+
+  /** A comment quoting the kernel source line an op came from, once per line. */
+  sourceComment(span: Span): void {
+    if (span.line === this.lastCommentLine) return;
+    this.lastCommentLine = span.line;
+    const text = this.kernel.source.split(/\r\n|\r|\n/)[span.line - 1] ?? '';
+    // Only printable ASCII reaches the WGSL: no line breaks or other
+    // characters can end the comment early and inject code.
+    const safe = text.trim().replace(/[^\x20-\x7e]/g, '?');
+    this.line(`// ${span.file}:${span.line}: ${safe}`);
+  }
+
+  resetComment(): void {
+    this.lastCommentLine = -1;
+  }
+
+  set(v: Value, emitted: Emitted): void {
+    this.values.set(v.id, emitted);
+  }
+
+  get(v: Value): Emitted {
+    const e = this.values.get(v.id);
+    if (!e) throw new Error(`codegen: %${v.id} has no WGSL value`);
+    return e;
+  }
+
+  slot(v: Value, index: number): string {
+    const s = this.get(v).slots[index];
+    if (s === undefined) throw new Error(`codegen: %${v.id} has no slot ${index}`);
+    return s;
+  }
+
+  view(v: Value | Type): View {
+    return viewOf('type' in v ? v.type : v);
+  }
+
+  dtype(v: Value): DType {
+    // Pointers are i32 element offsets in WGSL.
+    return v.type.kind === 'ptr' ? 'i32' : v.type.dtype;
+  }
+
+  threadIndex(parent: BlockedLayout, dim: number): string {
+    const key = layoutToString(parent);
+    let entry = this.layoutIds.get(key);
+    if (!entry) {
+      entry = { id: this.layoutIds.size, parent };
+      this.layoutIds.set(key, entry);
+    }
+    const name = `t${entry.id}_${dim}`;
+    this.usedThreadIndex.add(name);
+    return name;
+  }
+
+  /** `let t0_1 = (tid / 1u) % 128u;` for every thread index used. */
+  threadIndexDeclarations(): string[] {
+    const lines: string[] = [];
+    for (const { id, parent } of this.layoutIds.values()) {
+      let stride = 1;
+      const strides: number[] = [];
+      for (let d = parent.threadsPerDim.length - 1; d >= 0; d--) {
+        strides[d] = stride;
+        stride *= parent.threadsPerDim[d] ?? 1;
+      }
+      parent.threadsPerDim.forEach((threads, d) => {
+        const name = `t${id}_${d}`;
+        if (!this.usedThreadIndex.has(name)) return;
+        const div = strides[d] === 1 ? 'tid' : `(tid / ${strides[d] ?? 1}u)`;
+        lines.push(`  let ${name} = ${stride === threads ? div : `${div} % ${threads}u`};  // ${layoutToString(parent)} dim ${d}`);
+      });
+    }
+    return lines;
+  }
+
+  /** Reserve scratch words, or explain why the tile does not fit the device. */
+  needScratch(words: number, span: Span, what: string): void {
+    const bytes = words * 4;
+    if (bytes > this.limits.workgroupStorageBytes)
+      throw new CompileError(
+        'device',
+        `${what} needs ${bytes} bytes of workgroup memory, but the device allows ${this.limits.workgroupStorageBytes}; use smaller block sizes (or fewer invocations per workgroup)`,
+        span,
+        this.kernel.source,
+      );
+    this.scratchWords = Math.max(this.scratchWords, words);
+  }
+
+  depthIn(): void {
+    this.depth++;
+  }
+
+  isUniform(v: Value): boolean {
+    return this.get(v).uniform;
+  }
+
+  /**
+   * The scalar's WGSL expression, made uniform for WGSL first when the blocks
+   * it controls contain barriers: invocation 0 publishes its value (every
+   * invocation computed the same scalar) and workgroupUniformLoad reads it back.
+   */
+  uniformScalar(v: Value, controlled: readonly Block[]): string {
+    const e = this.get(v);
+    const expr = e.slots[0] ?? '';
+    if (e.uniform || !controlled.some(containsBarrier)) return expr;
+    const dtype = this.dtype(v);
+    this.uniformCellUsed = true;
+    const name = `u${v.id}_${this.uniformCount++}`;
+    this.line(`workgroupBarrier();`);
+    this.line(`if (tid == 0u) { uniform_cell = ${toBits(expr, dtype)}; }`);
+    this.line(`let ${name}: ${wgslType[dtype]} = ${fromBits('workgroupUniformLoad(&uniform_cell)', dtype)};`);
+    return name;
+  }
+
+  lines(): string[] {
+    return this.out;
+  }
+}
+
+/** Does code in these blocks synchronize the workgroup (scratch traffic)? */
+export function containsBarrier(block: Block): boolean {
+  return block.ops.some(
+    (op) =>
+      op.kind === 'reduce' || op.kind === 'argReduce' || op.kind === 'convertLayout' || op.kind === 'reshape' ||
+      blocksOf(op).some(containsBarrier),
+  );
+}

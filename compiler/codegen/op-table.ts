@@ -1,0 +1,239 @@
+// The WGSL codegen table: one entry per IR op kind. The mapped type makes it
+// total: adding an op kind to the IR fails the type check here until the
+// backend handles it.
+//
+// Every tile value is a list of per-slot WGSL expressions (see views.ts);
+// elementwise ops work slot by slot because tiling gave their operands the
+// result's layout. Values are named v<id>_<slot> (v<id> for scalars): no user
+// identifier ever reaches the WGSL.
+
+import type { Op, OpKind, Value } from '../ir/ops.js';
+import type { Emitter } from './emitter.js';
+import { emitConvert, emitReduce } from './workgroup-ops.js';
+import { binaryExpr, castExpr, literal, unaryExpr, wgslType } from './wgsl-types.js';
+import { coordinates, ownerPredicate, slotIndex } from './views.js';
+
+type OpOf<K extends OpKind> = Extract<Op, { kind: K }>;
+export type OpEmitters = { readonly [K in OpKind]: (e: Emitter, op: OpOf<K>) => void };
+
+export function valueName(v: Value, slot: number | null): string {
+  return slot === null ? `v${v.id}` : `v${v.id}_${slot}`;
+}
+
+/** Bind each slot of `result` to a `let` of the given expressions. */
+export function defineSlots(e: Emitter, result: Value, exprs: readonly string[], uniform: boolean, binding?: number): void {
+  const scalar = result.type.shape.length === 0;
+  const type = wgslType[e.dtype(result)];
+  const slots = exprs.map((expr, i) => {
+    const name = valueName(result, scalar ? null : i);
+    e.line(`let ${name}: ${type} = ${expr};`);
+    return name;
+  });
+  e.set(result, { slots, uniform, ...(binding !== undefined ? { binding } : {}) });
+}
+
+function perSlot(e: Emitter, result: Value, operands: readonly Value[], f: (args: string[]) => string): void {
+  const count = e.view(result).slots.length;
+  const exprs = Array.from({ length: count }, (_, i) => f(operands.map((o) => e.slot(o, o.type.shape.length === 0 ? 0 : i))));
+  defineSlots(e, result, exprs, operands.every((o) => e.get(o).uniform));
+}
+
+const axisName = ['x', 'y', 'z'] as const;
+
+export const opEmitters: OpEmitters = {
+  constant: (e, op) => e.set(op.result, { slots: [literal(op.value, e.dtype(op.result))], uniform: true }),
+  argument: (e, op) => {
+    const param = e.kernel.params[op.index];
+    if (op.result.type.kind === 'ptr') {
+      const binding = e.kernel.params.slice(0, op.index).filter((p) => p.role === 'buffer').length;
+      e.set(op.result, { slots: ['0i'], uniform: true, binding });
+    } else e.set(op.result, { slots: [`params.a${op.index}`], uniform: param !== undefined });
+  },
+  programId: (e, op) => e.set(op.result, { slots: [`i32(wid.${axisName[op.axis]})`], uniform: true }),
+  numPrograms: (e, op) => e.set(op.result, { slots: [`i32(nwg.${axisName[op.axis]})`], uniform: true }),
+  arange: (e, op) => {
+    const view = e.view(op.result);
+    const exprs = view.slots.map((slot) => {
+      const c = coordinates(view, slot, e)[0] ?? '0i';
+      return op.start === 0 ? c : `${literal(op.start, 'i32')} + ${c}`;
+    });
+    defineSlots(e, op.result, exprs, false);
+  },
+  splat: (e, op) => {
+    const src = e.get(op.operand);
+    const count = e.view(op.result).slots.length;
+    e.set(op.result, { ...src, slots: Array.from({ length: count }, () => src.slots[0] ?? '') });
+  },
+  broadcast: (e, op) => {
+    const from = e.view(op.operand);
+    const to = e.view(op.result);
+    const src = e.get(op.operand);
+    const slots = to.slots.map((slot) => {
+      const mapped = {
+        rep: slot.rep.map((r, d) => ((from.shape[d] ?? 1) === 1 ? 0 : r)),
+        elem: slot.elem.map((x, d) => ((from.shape[d] ?? 1) === 1 ? 0 : x)),
+      };
+      return src.slots[slotIndex(from, mapped)] ?? '';
+    });
+    e.set(op.result, { ...src, slots });
+  },
+  expandDims: (e, op) => {
+    // The operand is a slice of the result's layout: same slots, same order.
+    const src = e.get(op.operand);
+    const count = e.view(op.result).slots.length;
+    const slots = op.operand.type.shape.length === 0 ? Array.from({ length: count }, () => src.slots[0] ?? '') : src.slots;
+    e.set(op.result, { ...src, slots });
+  },
+  reshape: (e, op) => emitConvert(e, op.operand, op.result, op.span, 'a reshape'),
+  convertLayout: (e, op) => emitConvert(e, op.operand, op.result, op.span, 'a layout conversion'),
+  binary: (e, op) => perSlot(e, op.result, [op.lhs, op.rhs], ([a = '', b = '']) => binaryExpr(op.op, a, b, e.dtype(op.lhs))),
+  unary: (e, op) => perSlot(e, op.result, [op.operand], ([a = '']) => unaryExpr(op.op, a, e.dtype(op.operand))),
+  fma: (e, op) => perSlot(e, op.result, [op.a, op.b, op.c], ([a, b, c]) => `fma(${a}, ${b}, ${c})`),
+  select: (e, op) => perSlot(e, op.result, [op.cond, op.onTrue, op.onFalse], ([c, t, f]) => `select(${f}, ${t}, ${c})`),
+  cast: (e, op) => perSlot(e, op.result, [op.operand], ([a = '']) => castExpr(a, e.dtype(op.operand), e.dtype(op.result))),
+  addptr: (e, op) => {
+    const offsetIsU32 = e.dtype(op.offset) === 'u32';
+    const count = e.view(op.result).slots.length;
+    const exprs = Array.from({ length: count }, (_, i) => {
+      const p = e.slot(op.ptr, op.ptr.type.shape.length === 0 ? 0 : i);
+      const o = e.slot(op.offset, op.offset.type.shape.length === 0 ? 0 : i);
+      return p === '0i' ? (offsetIsU32 ? `i32(${o})` : o) : `${p} + ${offsetIsU32 ? `i32(${o})` : o}`;
+    });
+    const binding = e.get(op.ptr).binding;
+    defineSlots(e, op.result, exprs, e.get(op.ptr).uniform && e.get(op.offset).uniform, binding);
+  },
+  load: (e, op) => {
+    const binding = e.get(op.ptr).binding;
+    const count = e.view(op.result).slots.length;
+    const type = wgslType[e.dtype(op.result)];
+    const scalar = op.result.type.shape.length === 0;
+    const slots: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = valueName(op.result, scalar ? null : i);
+      const access = `b${binding ?? 0}[u32(${e.slot(op.ptr, scalar ? 0 : i)})]`;
+      if (op.mask && op.other) {
+        // A masked-off lane never issues the access: WGSL would clamp an
+        // out-of-bounds index to some real element and read it.
+        e.line(`var ${name}: ${type} = ${e.slot(op.other, op.other.type.shape.length === 0 ? 0 : i)};`);
+        e.line(`if (${e.slot(op.mask, op.mask.type.shape.length === 0 ? 0 : i)}) { ${name} = ${access}; }`);
+      } else e.line(`let ${name}: ${type} = ${access};`);
+      slots.push(name);
+    }
+    e.set(op.result, { slots, uniform: false });
+  },
+  store: (e, op) => {
+    const binding = e.get(op.ptr).binding ?? 0;
+    e.storedBindings.add(binding);
+    const view = e.view(op.value);
+    const owner = ownerPredicate(view, e);
+    const scalar = op.value.type.shape.length === 0;
+    view.slots.forEach((_, i) => {
+      const at = (v: Value): string => e.slot(v, scalar || v.type.shape.length === 0 ? 0 : i);
+      const conds = [owner, op.mask ? at(op.mask) : null].filter((c): c is string => c !== null);
+      const write = `b${binding}[u32(${at(op.ptr)})] = ${at(op.value)};`;
+      e.line(conds.length ? `if (${conds.join(' && ')}) { ${write} }` : write);
+    });
+  },
+  reduce: (e, op) => emitReduce(e, op),
+  argReduce: (e, op) => emitReduce(e, op),
+  for: (e, op) => emitFor(e, op),
+  if: (e, op) => emitIf(e, op),
+  yield: (e, op) => {
+    const targets = e.yieldTargets[e.yieldTargets.length - 1];
+    if (!targets) throw new Error('codegen: yield without a target');
+    op.values.forEach((v, k) => {
+      const target = targets[k];
+      if (!target) return;
+      e.get(target).slots.forEach((name, i) => e.line(`${name} = ${e.slot(v, v.type.shape.length === 0 ? 0 : i)};`));
+    });
+  },
+};
+
+export function emitOps(e: Emitter, ops: readonly Op[]): void {
+  for (const op of ops) {
+    if (op.kind !== 'yield') e.sourceComment(op.span);
+    emitOne(e, op);
+  }
+}
+
+function emitOne<K extends OpKind>(e: Emitter, op: OpOf<K>): void {
+  const emit = opEmitters[op.kind] as (e: Emitter, op: OpOf<K>) => void;
+  emit(e, op);
+}
+
+/** Declare a mutable `var` per slot for values assigned by yields. */
+function declareVars(e: Emitter, values: readonly Value[], init?: readonly Value[]): void {
+  values.forEach((v, k) => {
+    const count = e.view(v).slots.length;
+    const scalar = v.type.shape.length === 0;
+    const type = wgslType[e.dtype(v)];
+    const slots = Array.from({ length: count }, (_, i) => {
+      const name = valueName(v, scalar ? null : i);
+      const from = init?.[k];
+      e.line(from ? `var ${name}: ${type} = ${e.slot(from, scalar ? 0 : i)};` : `var ${name}: ${type};`);
+      return name;
+    });
+    const binding = init?.[k] ? e.get(init[k] as Value).binding : undefined;
+    e.set(v, { slots, uniform: false, ...(binding !== undefined ? { binding } : {}) });
+  });
+}
+
+function emitFor(e: Emitter, op: OpOf<'for'>): void {
+  declareVars(e, op.results, op.inits);
+  const [iv, ...args] = op.body.args;
+  if (!iv) throw new Error('codegen: loop without induction variable');
+  const lower = e.uniformScalar(op.lower, [op.body]);
+  const upper = e.uniformScalar(op.upper, [op.body]);
+  const step = e.uniformScalar(op.step, [op.body]);
+  const loopVar = `i${iv.id}`;
+  const stepConst = /^\(?(-?\d+)i\)?$/.exec(step);
+  const stepValue = stepConst ? Number(stepConst[1]) : null;
+  const cond = stepValue === null ? `select(${loopVar} > ${upper}, ${loopVar} < ${upper}, ${step} > 0i)` : stepValue > 0 ? `${loopVar} < ${upper}` : `${loopVar} > ${upper}`;
+  e.open(`for (var ${loopVar}: i32 = ${lower}; ${cond}; ${loopVar} += ${step}) {`);
+  e.set(iv, { slots: [loopVar], uniform: e.get(op.lower).uniform && e.isUniform(op.upper) && e.isUniform(op.step) });
+  args.forEach((a, k) => {
+    const r = op.results[k];
+    if (!r) return;
+    // Snapshot the carried values: yields assign the vars at the end of the
+    // body, and a swap (yield b, a) must read the old values.
+    const src = e.get(r);
+    const type = wgslType[e.dtype(a)];
+    const slots = src.slots.map((name, i) => {
+      const snap = valueName(a, a.type.shape.length === 0 ? null : i);
+      e.line(`let ${snap}: ${type} = ${name};`);
+      return snap;
+    });
+    e.set(a, { slots, uniform: false, ...(src.binding !== undefined ? { binding: src.binding } : {}) });
+  });
+  e.yieldTargets.push(op.results);
+  e.resetComment();
+  emitOps(e, op.body.ops);
+  e.yieldTargets.pop();
+  e.close();
+  e.resetComment();
+}
+
+function emitIf(e: Emitter, op: OpOf<'if'>): void {
+  declareVars(e, op.results);
+  const cond = e.uniformScalar(op.cond, [op.thenBlock, op.elseBlock]);
+  e.yieldTargets.push(op.results);
+  e.open(`if (${cond}) {`);
+  e.resetComment();
+  emitOps(e, op.thenBlock.ops);
+  if (op.elseBlock.ops.some((o) => o.kind !== 'yield' || o.values.length > 0)) {
+    e.close('} else {');
+    e.depthIn();
+    e.resetComment();
+    emitOps(e, op.elseBlock.ops);
+  }
+  e.close();
+  e.yieldTargets.pop();
+  e.resetComment();
+  // Results are vars; bindings of pointer results follow the then-branch.
+  op.results.forEach((r, k) => {
+    const y = op.thenBlock.ops[op.thenBlock.ops.length - 1];
+    const v = y?.kind === 'yield' ? y.values[k] : undefined;
+    const binding = v ? e.get(v).binding : undefined;
+    if (binding !== undefined) e.set(r, { ...e.get(r), binding });
+  });
+}

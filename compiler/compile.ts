@@ -1,0 +1,112 @@
+// The compiler driver: source text + argument specialization => WGSL and a
+// manifest. The pass pipeline is an explicit, readonly list so tools (tests,
+// the CLI's --dump-after) can see the IR after every named pass.
+
+import type { CompiledKernel } from '../runtime/manifest.js';
+import { type CodegenLimits } from './codegen/emitter.js';
+import { defaultLimits, generateWgsl } from './codegen/wgsl.js';
+import { CompileError, TesseraError } from './errors.js';
+import type { KernelFunction } from './frontend/ast.js';
+import { parseKernel } from './frontend/parse.js';
+import type { Block, KernelIR } from './ir/ops.js';
+import { blocksOf, resultsOf } from './ir/ops.js';
+import { isPowerOfTwo, numel } from './ir/types.js';
+import { verify } from './ir/verifier.js';
+import { lowerKernel, type ArgSpec } from './lower/lower.js';
+import { canonicalize } from './passes/canonicalize.js';
+import { masking } from './passes/masking.js';
+import { tiling } from './passes/tiling.js';
+
+export interface Pass {
+  readonly name: string;
+  readonly run: (kernel: KernelIR) => KernelIR;
+  /** Passes from this one on require every value to carry a layout. */
+  readonly tiled: boolean;
+}
+
+export const pipeline: readonly Pass[] = [
+  { name: 'canonicalize', run: canonicalize, tiled: false },
+  { name: 'tiling', run: (k) => tiling(k), tiled: true },
+  { name: 'canonicalize-tiled', run: canonicalize, tiled: true },
+  { name: 'masking', run: masking, tiled: true },
+];
+
+export interface CompileOptions {
+  /** File name for error messages and comments. */
+  readonly file?: string;
+  /** Invocations per workgroup (Triton's num_warps * 32). Default: 128, or fewer for small tiles. */
+  readonly invocations?: number;
+  readonly limits?: CodegenLimits;
+  /** The identifier the kernel uses for the tl namespace (default 'tl'). */
+  readonly namespace?: string;
+  /** Called with the IR after lowering ('lower') and after each pass. */
+  readonly onStage?: (stage: string, kernel: KernelIR) => void;
+  /** Run the IR verifier after every pass (tests turn this on). */
+  readonly verify?: boolean;
+}
+
+export interface CompileResult extends CompiledKernel {
+  readonly ir: KernelIR;
+}
+
+/** FNV-1a, enough to tell kernel sources apart in a cache key. */
+export function sourceHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+export function specializationKey(fn: KernelFunction, source: string, args: readonly ArgSpec[], invocations: number): string {
+  const parts = fn.params.map((p, i) => {
+    const a = args[i];
+    if (!a) return `${p.name}:?`;
+    if (a.role === 'constexpr') return `${p.name}=${String(a.value)}`;
+    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}`;
+  });
+  return `${fn.name || 'kernel'}(${parts.join(',')})[wg=${invocations}]#${sourceHash(source)}`;
+}
+
+/** Largest tile (elements) anywhere in the kernel, for the default workgroup size. */
+function largestTile(block: Block): number {
+  let best = 1;
+  for (const op of block.ops) {
+    for (const v of resultsOf(op)) best = Math.max(best, numel(v.type.shape));
+    for (const b of blocksOf(op)) best = Math.max(best, largestTile(b));
+  }
+  return best;
+}
+
+export function compileFunction(fn: KernelFunction, source: string, args: readonly ArgSpec[], options: CompileOptions = {}): CompileResult {
+  const file = options.file ?? fn.span.file;
+  const requested = options.invocations;
+  if (requested !== undefined && (!isPowerOfTwo(requested) || requested > 1024))
+    throw new CompileError('launch', `invocations must be a power of two up to 1024, got ${requested}`);
+  // Lower once with a provisional size; the size only matters from tiling on.
+  let ir = lowerKernel(fn, source, args, { file, workgroupSize: requested ?? 128, specializationKey: '', ...(options.namespace ? { namespace: options.namespace } : {}) });
+  const workgroupSize = requested ?? Math.min(128, largestTile(ir.body));
+  ir = { ...ir, workgroupSize, specializationKey: specializationKey(fn, source, args, workgroupSize) };
+  check(ir, 'lower', false, options);
+  options.onStage?.('lower', ir);
+  for (const pass of pipeline) {
+    ir = pass.run(ir);
+    check(ir, pass.name, pass.tiled, options);
+    options.onStage?.(pass.name, ir);
+  }
+  const compiled = generateWgsl(ir, options.limits ?? defaultLimits);
+  return { ...compiled, ir };
+}
+
+function check(ir: KernelIR, stage: string, tiled: boolean, options: CompileOptions): void {
+  if (!options.verify) return;
+  const problems = verify(ir, { requireLayouts: tiled });
+  if (problems.length) throw new TesseraError('internal', `IR verification failed after ${stage} (a Tessera bug):\n  ${problems.join('\n  ')}`);
+}
+
+/** Parse and compile kernel source text for one specialization. */
+export function compileSource(source: string, args: readonly ArgSpec[], options: CompileOptions = {}): CompileResult {
+  const fn = parseKernel(source, options.file ?? '<kernel>');
+  return compileFunction(fn, source, args, options);
+}

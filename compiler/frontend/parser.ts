@@ -1,0 +1,577 @@
+// Grammar-only chevrotain parser for kernel sources. It builds a CST and
+// nothing else; `to-ast.ts` turns the CST into the AST. The grammar accepts
+// more than kernels may use (closures, `**`, `?.`, `new`, while loops, TS type
+// annotations) so that later phases can reject those with a precise message
+// instead of a generic "unexpected token".
+//
+// Binary operators are parsed as a flat list (`operand (op operand)*`); the
+// AST builder applies JavaScript precedence. That keeps the grammar short and
+// the CST shallow.
+
+import { EOF, EMPTY_ALT, type IToken } from 'chevrotain';
+import * as T from './lexer.js';
+import { TypeGrammar } from './type-grammar.js';
+
+export class KernelParser extends TypeGrammar {
+  constructor() {
+    super();
+    this.performSelfAnalysis();
+  }
+
+  /** Parse a token vector; `errors` holds what went wrong. */
+  parseKernel(tokens: IToken[]) {
+    this.resetTypeState();
+    this.input = tokens;
+    return this.kernel();
+  }
+
+  // ---- lookahead helpers used by gates (run only at parse time) -----------------
+
+  /** JS automatic semicolon insertion: allowed before `}`, at the end, or at a line break. */
+  private semicolonMayBeOmitted(): boolean {
+    return this.is(1, T.RCurly) || this.is(1, EOF) || this.nextOnNewLine();
+  }
+
+  private functionAhead(): boolean {
+    return this.is(1, T.FunctionKeyword) || (this.is(1, T.Async) && this.is(2, T.FunctionKeyword));
+  }
+
+  private methodAhead(): boolean {
+    if (this.is(1, T.Async) && this.is(2, T.IdentifierName) && this.is(3, T.LParen)) return true;
+    return this.is(1, T.IdentifierName) && this.is(2, T.LParen);
+  }
+
+  /**
+   * Does an arrow function start here? `x =>`, `async x =>`, `(...) =>` or
+   * `(...): T =>`. A parenthesized expression looks the same up to its `)`,
+   * so scan to the matching paren (chevrotain's fixed lookahead cannot).
+   */
+  private arrowAhead(): boolean {
+    let i = 1;
+    if (
+      this.is(1, T.Async) &&
+      (this.is(2, T.LParen) || (this.is(2, T.Identifier) && this.is(3, T.Arrow)))
+    )
+      i = 2;
+    if (this.is(i, T.Identifier)) return this.is(i + 1, T.Arrow);
+    if (!this.is(i, T.LParen)) return false;
+    const close = this.matchingClose(i);
+    if (close === undefined) return false;
+    if (this.is(close + 1, T.Arrow)) return true;
+    if (!this.is(close + 1, T.Colon)) return false;
+    // A return type: look for `=>` before anything that cannot be in a type.
+    let depth = 0;
+    for (let j = close + 2; !this.is(j, EOF); j++) {
+      if (this.isOpen(j)) depth++;
+      else if (this.isClose(j)) {
+        if (depth === 0) return false;
+        depth--;
+      } else if (depth === 0) {
+        if (this.is(j, T.Arrow)) return true;
+        if (
+          this.is(j, T.Semicolon) ||
+          this.is(j, T.Comma) ||
+          this.is(j, T.Question) ||
+          this.is(j, T.Equals)
+        ) {
+          return false;
+        }
+      }
+    }
+    return false;
+  }
+
+  private isOpen(i: number): boolean {
+    return this.is(i, T.LParen) || this.is(i, T.LBracket) || this.is(i, T.LCurly);
+  }
+
+  private isClose(i: number): boolean {
+    return this.is(i, T.RParen) || this.is(i, T.RBracket) || this.is(i, T.RCurly);
+  }
+
+  /** Index (for LA) of the bracket closing the one at `open`, if any. */
+  private matchingClose(open: number): number | undefined {
+    let depth = 0;
+    for (let j = open; !this.is(j, EOF); j++) {
+      if (this.isOpen(j)) depth++;
+      else if (this.isClose(j) && --depth === 0) return j;
+    }
+    return undefined;
+  }
+
+  // ---- entry -----------------------------------------------------------------------------
+
+  /** One function: declaration/expression, arrow, or method shorthand (`fn.toString()` of a method). */
+  public kernel = this.RULE('kernel', () => {
+    this.OR({
+      ERR_MSG: 'a kernel function (`function name(...) { ... }` or `(...) => { ... }`)',
+      DEF: [
+        { GATE: () => this.functionAhead(), ALT: () => this.SUBRULE(this.functionExpression) },
+        { GATE: () => this.arrowAhead(), ALT: () => this.SUBRULE(this.arrowFunction) },
+        { GATE: () => this.methodAhead(), ALT: () => this.SUBRULE(this.methodDefinition) },
+      ],
+      IGNORE_AMBIGUITIES: true,
+    });
+    this.OPTION(() => this.CONSUME(T.Semicolon)); // `(a) => {...};` as emitted by transpilers
+  });
+
+  public functionExpression = this.RULE('functionExpression', () => {
+    this.OPTION(() => this.CONSUME(T.Async));
+    this.CONSUME(T.FunctionKeyword);
+    this.OPTION2(() => this.CONSUME(T.Star, { LABEL: 'generator' }));
+    this.OPTION3(() => this.CONSUME(T.Identifier, { LABEL: 'name' }));
+    this.SUBRULE(this.parameterList);
+    this.OPTION4(() => this.SUBRULE(this.typeAnnotation, { LABEL: 'returnType' }));
+    this.SUBRULE(this.functionBody);
+  });
+
+  public methodDefinition = this.RULE('methodDefinition', () => {
+    this.OPTION({ GATE: () => !this.is(2, T.LParen), DEF: () => this.CONSUME(T.Async) });
+    this.CONSUME(T.IdentifierName, { LABEL: 'name' });
+    this.SUBRULE(this.parameterList);
+    this.OPTION2(() => this.SUBRULE(this.typeAnnotation, { LABEL: 'returnType' }));
+    this.SUBRULE(this.functionBody);
+  });
+
+  public arrowFunction = this.RULE('arrowFunction', () => {
+    // `async => 1` is an arrow whose parameter is named async.
+    this.OPTION({ GATE: () => !this.is(2, T.Arrow), DEF: () => this.CONSUME(T.Async) });
+    this.OR([
+      { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'singleParam' }) },
+      { ALT: () => this.SUBRULE(this.parameterList) },
+    ]);
+    this.OPTION2(() => this.SUBRULE(this.typeAnnotation, { LABEL: 'returnType' }));
+    this.CONSUME(T.Arrow, { ERR_MSG: "expected '=>' after the arrow function's parameters" });
+    this.OR2({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.functionBody) },
+        { ALT: () => this.SUBRULE(this.assignmentExpression, { LABEL: 'expressionBody' }) },
+      ],
+      IGNORE_AMBIGUITIES: true, // `=> {` is always a body, as in JS
+    });
+  });
+
+  public parameterList = this.RULE('parameterList', () => {
+    this.CONSUME(T.LParen, { ERR_MSG: "expected '(' to start the parameter list" });
+    this.OPTION(() => {
+      this.SUBRULE(this.parameter);
+      this.MANY({
+        GATE: () => !this.is(2, T.RParen), // a trailing comma
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE2(this.parameter);
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the parameter list" });
+  });
+
+  public parameter = this.RULE('parameter', () => {
+    this.OPTION(() => this.CONSUME(T.DotDotDot, { LABEL: 'rest' }));
+    this.CONSUME(T.Identifier, { LABEL: 'name', ERR_MSG: 'expected a parameter name' });
+    this.OPTION2(() => this.CONSUME(T.Question));
+    this.OPTION3(() => this.SUBRULE(this.typeAnnotation));
+    this.OPTION4(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.assignmentExpression, { LABEL: 'defaultValue' });
+    });
+  });
+
+  public functionBody = this.RULE('functionBody', () => {
+    this.CONSUME(T.LCurly, { ERR_MSG: "expected '{' to start the function body" });
+    this.MANY(() => this.SUBRULE(this.statement));
+    this.CONSUME(T.RCurly, { ERR_MSG: "expected '}' to close the function body" });
+  });
+
+  // ---- statements --------------------------------------------------------------------
+
+  public statement = this.RULE('statement', () => {
+    this.OR({
+      ERR_MSG: 'a statement',
+      IGNORE_AMBIGUITIES: true, // `{` starts a block, never an object literal
+      DEF: [
+        { ALT: () => this.SUBRULE(this.block) },
+        { ALT: () => this.SUBRULE(this.variableStatement) },
+        { ALT: () => this.SUBRULE(this.ifStatement) },
+        { ALT: () => this.SUBRULE(this.forStatement) },
+        { ALT: () => this.SUBRULE(this.whileStatement) },
+        { ALT: () => this.SUBRULE(this.doWhileStatement) },
+        { ALT: () => this.SUBRULE(this.returnStatement) },
+        { ALT: () => this.SUBRULE(this.breakStatement) },
+        { ALT: () => this.SUBRULE(this.continueStatement) },
+        { ALT: () => this.SUBRULE(this.emptyStatement) },
+        { ALT: () => this.SUBRULE(this.expressionStatement) },
+      ],
+    });
+  });
+
+  /** `;` or a place where JS automatic semicolon insertion applies. */
+  public statementEnd = this.RULE('statementEnd', () => {
+    this.OR({
+      ERR_MSG: "';' or a line break between statements",
+      DEF: [
+        { ALT: () => this.CONSUME(T.Semicolon) },
+        { GATE: () => this.semicolonMayBeOmitted(), ALT: EMPTY_ALT() },
+      ],
+    });
+  });
+
+  public block = this.RULE('block', () => {
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.statement));
+    this.CONSUME(T.RCurly, { ERR_MSG: "expected '}' to close the block" });
+  });
+
+  public variableStatement = this.RULE('variableStatement', () => {
+    this.SUBRULE(this.variableDeclarationList);
+    this.SUBRULE(this.statementEnd);
+  });
+
+  public variableDeclarationList = this.RULE('variableDeclarationList', () => {
+    this.SUBRULE(this.declarationKind);
+    this.SUBRULE(this.variableDeclarator);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.variableDeclarator);
+    });
+  });
+
+  public declarationKind = this.RULE('declarationKind', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Const, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(T.Let, { LABEL: 'keyword' }) },
+      { ALT: () => this.CONSUME(T.Var, { LABEL: 'keyword' }) },
+    ]);
+  });
+
+  public variableDeclarator = this.RULE('variableDeclarator', () => {
+    this.CONSUME(T.Identifier, {
+      LABEL: 'name',
+      ERR_MSG: 'expected a variable name (destructuring is not supported)',
+    });
+    this.OPTION(() => this.CONSUME(T.Bang)); // TS definite assignment `let x!: T`
+    this.OPTION2(() => this.SUBRULE(this.typeAnnotation));
+    this.OPTION3(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.assignmentExpression, { LABEL: 'init' });
+    });
+  });
+
+  public ifStatement = this.RULE('ifStatement', () => {
+    this.CONSUME(T.If);
+    this.CONSUME(T.LParen, { ERR_MSG: "expected '(' after 'if'" });
+    this.SUBRULE(this.expression, { LABEL: 'test' });
+    this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the if condition" });
+    this.SUBRULE(this.statement, { LABEL: 'consequent' });
+    // Greedy: a dangling `else` belongs to the nearest `if`, as in JS.
+    this.OPTION(() => {
+      this.CONSUME(T.Else);
+      this.SUBRULE2(this.statement, { LABEL: 'alternate' });
+    });
+  });
+
+  public forStatement = this.RULE('forStatement', () => {
+    this.CONSUME(T.For);
+    this.CONSUME(T.LParen, { ERR_MSG: "expected '(' after 'for'" });
+    this.OR({
+      ERR_MSG: 'a loop header (`let i = 0; i < n; i++` or `const i of ...`)',
+      DEF: [
+        { ALT: () => this.SUBRULE(this.forOfHead) },
+        { ALT: () => this.SUBRULE(this.forClassicHead) },
+      ],
+    });
+    this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the for header" });
+    this.SUBRULE(this.statement, { LABEL: 'body' });
+  });
+
+  /** `const i of xs`; `in` is parsed only to be rejected by name. */
+  public forOfHead = this.RULE('forOfHead', () => {
+    this.SUBRULE(this.declarationKind);
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.OR([
+      { ALT: () => this.CONSUME(T.Of, { LABEL: 'of' }) },
+      { ALT: () => this.CONSUME(T.In, { LABEL: 'in' }) },
+    ]);
+    this.SUBRULE(this.assignmentExpression, { LABEL: 'iterable' });
+  });
+
+  public forClassicHead = this.RULE('forClassicHead', () => {
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.variableDeclarationList, { LABEL: 'init' }) },
+        { ALT: () => this.SUBRULE(this.expression, { LABEL: 'initExpression' }) },
+      ]);
+    });
+    this.CONSUME(T.Semicolon, { ERR_MSG: "expected ';' after the for loop's initializer" });
+    this.OPTION2(() => this.SUBRULE2(this.expression, { LABEL: 'test' }));
+    this.CONSUME2(T.Semicolon, { ERR_MSG: "expected ';' after the for loop's condition" });
+    this.OPTION3(() => this.SUBRULE3(this.expression, { LABEL: 'update' }));
+  });
+
+  /** Parsed only so that lowering can reject `while` with a clear message. */
+  public whileStatement = this.RULE('whileStatement', () => {
+    this.CONSUME(T.While);
+    this.CONSUME(T.LParen, { ERR_MSG: "expected '(' after 'while'" });
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the while condition" });
+    this.SUBRULE(this.statement);
+  });
+
+  public doWhileStatement = this.RULE('doWhileStatement', () => {
+    this.CONSUME(T.Do);
+    this.SUBRULE(this.statement);
+    this.CONSUME(T.While, { ERR_MSG: "expected 'while' after the body of 'do'" });
+    this.CONSUME(T.LParen, { ERR_MSG: "expected '(' after 'while'" });
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the while condition" });
+    this.OPTION(() => this.CONSUME(T.Semicolon));
+  });
+
+  public returnStatement = this.RULE('returnStatement', () => {
+    this.CONSUME(T.Return);
+    // `return` followed by a line break returns nothing (JS ASI).
+    this.OPTION({
+      GATE: () => !this.nextOnNewLine() && !this.is(1, T.Semicolon) && !this.is(1, T.RCurly),
+      DEF: () => this.SUBRULE(this.expression, { LABEL: 'value' }),
+    });
+    this.SUBRULE(this.statementEnd);
+  });
+
+  public breakStatement = this.RULE('breakStatement', () => {
+    this.CONSUME(T.Break);
+    this.SUBRULE(this.statementEnd);
+  });
+
+  public continueStatement = this.RULE('continueStatement', () => {
+    this.CONSUME(T.Continue);
+    this.SUBRULE(this.statementEnd);
+  });
+
+  public emptyStatement = this.RULE('emptyStatement', () => {
+    this.CONSUME(T.Semicolon);
+  });
+
+  public expressionStatement = this.RULE('expressionStatement', () => {
+    this.SUBRULE(this.expression);
+    this.SUBRULE(this.statementEnd);
+  });
+
+  // ---- expressions --------------------------------------------------------------------
+
+  /** No comma operator: an expression is an assignment expression. */
+  public expression = this.RULE('expression', () => {
+    this.SUBRULE(this.assignmentExpression);
+  });
+
+  public assignmentExpression = this.RULE('assignmentExpression', () => {
+    this.SUBRULE(this.conditionalExpression);
+    this.OPTION(() => {
+      this.CONSUME(T.AssignmentOperator, { LABEL: 'operator' });
+      this.SUBRULE(this.assignmentExpression, { LABEL: 'value' }); // right-associative
+    });
+  });
+
+  public conditionalExpression = this.RULE('conditionalExpression', () => {
+    this.SUBRULE(this.binaryExpression);
+    this.OPTION(() => {
+      this.CONSUME(T.Question);
+      this.SUBRULE(this.assignmentExpression, { LABEL: 'consequent' });
+      this.CONSUME(T.Colon, { ERR_MSG: "expected ':' in the conditional expression" });
+      this.SUBRULE2(this.assignmentExpression, { LABEL: 'alternate' });
+    });
+  });
+
+  public binaryExpression = this.RULE('binaryExpression', () => {
+    this.SUBRULE(this.asExpression, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.BinaryOperator, { LABEL: 'operator' });
+      this.SUBRULE2(this.asExpression, { LABEL: 'operand' });
+    });
+  });
+
+  /** `x as T` / `x satisfies T`: the type is dropped, as tsc and esbuild do. */
+  public asExpression = this.RULE('asExpression', () => {
+    this.SUBRULE(this.unaryExpression);
+    this.MANY({
+      GATE: () => !this.nextOnNewLine(),
+      DEF: () => {
+        this.OR([{ ALT: () => this.CONSUME(T.As) }, { ALT: () => this.CONSUME(T.Satisfies) }]);
+        this.SUBRULE(this.type);
+      },
+    });
+  });
+
+  public unaryExpression = this.RULE('unaryExpression', () => {
+    this.OR({
+      ERR_MSG: 'an expression',
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.PrefixOperator, { LABEL: 'operator' });
+            this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
+          },
+        },
+        { ALT: () => this.SUBRULE(this.postfixExpression) },
+      ],
+    });
+  });
+
+  public postfixExpression = this.RULE('postfixExpression', () => {
+    this.SUBRULE(this.callExpression);
+    // `x\n++y` is `x; ++y` in JS, so a postfix operator must be on the same line.
+    this.OPTION({
+      GATE: () => !this.nextOnNewLine(),
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.CONSUME(T.PlusPlus, { LABEL: 'operator' }) },
+          { ALT: () => this.CONSUME(T.MinusMinus, { LABEL: 'operator' }) },
+        ]),
+    });
+  });
+
+  public callExpression = this.RULE('callExpression', () => {
+    this.SUBRULE(this.primaryExpression);
+    this.MANY(() => this.SUBRULE(this.callSuffix));
+  });
+
+  /** One link of `a.b[c](d)!`; a subrule so the links stay in source order in the CST. */
+  public callSuffix = this.RULE('callSuffix', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Dot);
+          this.CONSUME(T.IdentifierName, {
+            LABEL: 'property',
+            ERR_MSG: "expected a property name after '.'",
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.QuestionDot, { LABEL: 'optional' });
+          this.OR2([
+            { ALT: () => this.CONSUME2(T.IdentifierName, { LABEL: 'property' }) },
+            { ALT: () => this.SUBRULE(this.arguments) },
+            { ALT: () => this.SUBRULE(this.indexSuffix) },
+          ]);
+        },
+      },
+      { ALT: () => this.SUBRULE2(this.indexSuffix) },
+      { ALT: () => this.SUBRULE2(this.arguments) },
+      // TS non-null assertion `x!`; dropped. Same line only, as in TypeScript.
+      { GATE: () => !this.nextOnNewLine(), ALT: () => this.CONSUME(T.Bang, { LABEL: 'nonNull' }) },
+    ]);
+  });
+
+  public indexSuffix = this.RULE('indexSuffix', () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RBracket, { ERR_MSG: "expected ']' to close the index" });
+  });
+
+  public arguments = this.RULE('arguments', () => {
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.assignmentExpression, { LABEL: 'argument' });
+      this.MANY({
+        GATE: () => !this.is(2, T.RParen),
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE2(this.assignmentExpression, { LABEL: 'argument' });
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the argument list" });
+  });
+
+  public primaryExpression = this.RULE('primaryExpression', () => {
+    this.OR({
+      ERR_MSG: 'an expression',
+      IGNORE_AMBIGUITIES: true, // arrows vs parentheses/identifiers are settled by the gates
+      DEF: [
+        { GATE: () => this.arrowAhead(), ALT: () => this.SUBRULE(this.arrowFunction) },
+        { GATE: () => this.functionAhead(), ALT: () => this.SUBRULE(this.functionExpression) },
+        { ALT: () => this.SUBRULE(this.parenthesizedExpression) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+        { ALT: () => this.CONSUME(T.NumberLiteral) },
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        { ALT: () => this.CONSUME(T.TemplateLiteral) },
+        { ALT: () => this.CONSUME(T.True) },
+        { ALT: () => this.CONSUME(T.False) },
+        { ALT: () => this.CONSUME(T.This) },
+        { ALT: () => this.SUBRULE(this.arrayLiteral) },
+        { ALT: () => this.SUBRULE(this.objectLiteral) },
+        { ALT: () => this.SUBRULE(this.newExpression) },
+      ],
+    });
+  });
+
+  public parenthesizedExpression = this.RULE('parenthesizedExpression', () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the parenthesized expression" });
+  });
+
+  /** Parsed only to be rejected by name. */
+  public newExpression = this.RULE('newExpression', () => {
+    this.CONSUME(T.New);
+    this.SUBRULE(this.callExpression);
+  });
+
+  public arrayLiteral = this.RULE('arrayLiteral', () => {
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.assignmentExpression, { LABEL: 'element' });
+      this.MANY({
+        GATE: () => !this.is(2, T.RBracket),
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE2(this.assignmentExpression, { LABEL: 'element' });
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RBracket, { ERR_MSG: "expected ']' to close the array literal" });
+  });
+
+  public objectLiteral = this.RULE('objectLiteral', () => {
+    this.CONSUME(T.LCurly);
+    this.OPTION(() => {
+      this.SUBRULE(this.property);
+      this.MANY({
+        GATE: () => !this.is(2, T.RCurly),
+        DEF: () => {
+          this.CONSUME(T.Comma);
+          this.SUBRULE2(this.property);
+        },
+      });
+      this.OPTION2(() => this.CONSUME2(T.Comma));
+    });
+    this.CONSUME(T.RCurly, { ERR_MSG: "expected '}' to close the object literal" });
+  });
+
+  /** `key: value` or the shorthand `key` (checked to be an identifier by the AST builder). */
+  public property = this.RULE('property', () => {
+    this.OR({
+      ERR_MSG: 'a property name',
+      DEF: [
+        { ALT: () => this.CONSUME(T.IdentifierName, { LABEL: 'key' }) },
+        { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'key' }) },
+        { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'key' }) },
+      ],
+    });
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.assignmentExpression, { LABEL: 'value' });
+    });
+  });
+}
+
+/** The parser is stateless between parses, and self-analysis is slow: share one. */
+let shared: KernelParser | undefined;
+export function kernelParser(): KernelParser {
+  shared ??= new KernelParser();
+  return shared;
+}

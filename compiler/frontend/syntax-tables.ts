@@ -1,0 +1,113 @@
+// Operator tables and literal decoding shared by the AST builder. The records
+// are keyed by the AST's operator unions, so adding an operator to ast.ts fails
+// the type check here until it gets a precedence.
+
+import type { AssignOperator, BinaryOperator } from './ast.js';
+
+/** JavaScript precedence (higher binds tighter) of the binary operators the AST has. */
+const precedence: Record<BinaryOperator, number> = {
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '^': 4,
+  '&': 5,
+  '==': 6,
+  '!=': 6,
+  '===': 6,
+  '!==': 6,
+  '<': 7,
+  '<=': 7,
+  '>': 7,
+  '>=': 7,
+  '<<': 8,
+  '>>': 8,
+  '>>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '%': 10,
+};
+
+/** Operators that parse but have no AST form; the builder reports them. */
+const unsupportedPrecedence: Record<string, number> = { '??': 1, instanceof: 7, '**': 11 };
+
+export function isBinaryOperator(image: string): image is BinaryOperator {
+  return Object.hasOwn(precedence, image);
+}
+
+export function binaryPrecedence(image: string): number {
+  const known = isBinaryOperator(image) ? precedence[image] : unsupportedPrecedence[image];
+  if (known === undefined) throw new Error(`no precedence for operator '${image}'`);
+  return known;
+}
+
+/** `a ** b ** c` is `a ** (b ** c)`; every other binary operator is left-associative. */
+export function isRightAssociative(image: string): boolean {
+  return image === '**';
+}
+
+const assignOperators: Record<AssignOperator, true> = {
+  '=': true,
+  '+=': true,
+  '-=': true,
+  '*=': true,
+  '/=': true,
+  '%=': true,
+  '&=': true,
+  '|=': true,
+  '^=': true,
+  '<<=': true,
+  '>>=': true,
+  '>>>=': true,
+};
+
+export function isAssignOperator(image: string): image is AssignOperator {
+  return Object.hasOwn(assignOperators, image);
+}
+
+/** Why an operator that parses is rejected, with what to write instead. */
+export function unsupportedOperatorMessage(image: string): string {
+  switch (image) {
+    case '**':
+    case '**=':
+      return `'${image}' is not supported in kernels; use tl.exp2/tl.log2 or repeated multiplication`;
+    case '??':
+    case '??=':
+      return `'${image}' is not supported in kernels: there is no null or undefined on the GPU`;
+    case '&&=':
+    case '||=':
+      return `'${image}' is not supported in kernels; write 'x = x ${image.slice(0, 2)} y'`;
+    case 'instanceof':
+      return "'instanceof' is not supported in kernels: there are no objects on the GPU";
+    default:
+      return `the operator '${image}' is not supported in kernels`;
+  }
+}
+
+/** The value of a string or template literal body (quotes removed), with JS escapes decoded. */
+export function unescapeString(body: string): string {
+  return body.replace(
+    /\\(?:x([\da-fA-F]{2})|u\{([\da-fA-F]+)\}|u([\da-fA-F]{4})|(\r\n|[\s\S]))/g,
+    (_match, hex?: string, codePoint?: string, unit?: string, char?: string) => {
+      const code = hex ?? codePoint ?? unit;
+      const value = code === undefined ? undefined : parseInt(code, 16);
+      // An out-of-range `\u{...}` is a JS syntax error; the literal is rejected later anyway.
+      if (value !== undefined) return value <= 0x10ffff ? String.fromCodePoint(value) : '\ufffd';
+      return (
+        simpleEscapes[char ?? ''] ??
+        (char === '\n' || char === '\r\n' || char === '\r' ? '' : (char ?? ''))
+      );
+    },
+  );
+}
+
+const simpleEscapes: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+};

@@ -1,0 +1,185 @@
+// The Tile IR: structured SSA. A kernel is a block of ops; `for` and `if` own
+// nested blocks (block arguments carry loop state, `yield` ends a block).
+// Every op has a span pointing at the kernel source that produced it, and
+// every value a type (dtype + static shape, and a layout once tiled).
+// Ops are discriminated on `kind`; build them only through builder.ts.
+
+import type { Span } from '../errors.js';
+import type { Layout } from './layout.js';
+import type { DType, MemDType, Type } from './types.js';
+
+export interface Value {
+  readonly id: number;
+  readonly type: Type;
+}
+
+export interface Block {
+  readonly args: readonly Value[];
+  readonly ops: readonly Op[];
+}
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'mod'
+  | 'min' | 'max'
+  | 'and' | 'or' | 'xor' | 'shl' | 'shr'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type UnaryOp =
+  | 'neg' | 'not'
+  | 'exp' | 'exp2' | 'log' | 'log2' | 'sqrt' | 'rsqrt' | 'abs'
+  | 'sin' | 'cos' | 'floor' | 'ceil' | 'sigmoid';
+
+export type ReduceOp = 'sum' | 'max' | 'min';
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+interface Base {
+  readonly span: Span;
+}
+interface WithResult extends Base {
+  readonly result: Value;
+}
+
+export type Op =
+  | (WithResult & { readonly kind: 'constant'; readonly value: number | boolean })
+  /** A scalar kernel argument (from the uniform struct) or a buffer's base pointer. */
+  | (WithResult & { readonly kind: 'argument'; readonly index: number; readonly param: string })
+  | (WithResult & { readonly kind: 'programId'; readonly axis: 0 | 1 | 2 })
+  | (WithResult & { readonly kind: 'numPrograms'; readonly axis: 0 | 1 | 2 })
+  | (WithResult & { readonly kind: 'arange'; readonly start: number; readonly end: number })
+  /** Scalar to tile: every element equals the operand. */
+  | (WithResult & { readonly kind: 'splat'; readonly operand: Value })
+  /** Same rank; size-1 dimensions of the operand stretch to the result's. */
+  | (WithResult & { readonly kind: 'broadcast'; readonly operand: Value })
+  | (WithResult & { readonly kind: 'expandDims'; readonly operand: Value; readonly axis: number })
+  | (WithResult & { readonly kind: 'reshape'; readonly operand: Value })
+  | (WithResult & { readonly kind: 'convertLayout'; readonly operand: Value })
+  | (WithResult & { readonly kind: 'binary'; readonly op: BinaryOp; readonly lhs: Value; readonly rhs: Value })
+  | (WithResult & { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Value })
+  | (WithResult & { readonly kind: 'fma'; readonly a: Value; readonly b: Value; readonly c: Value })
+  | (WithResult & {
+      readonly kind: 'select';
+      readonly cond: Value;
+      readonly onTrue: Value;
+      readonly onFalse: Value;
+    })
+  /** Value conversion to the result's dtype (not a bitcast). */
+  | (WithResult & { readonly kind: 'cast'; readonly operand: Value })
+  | (WithResult & { readonly kind: 'addptr'; readonly ptr: Value; readonly offset: Value })
+  /** Masked-off elements never touch memory and yield `other` (0 when absent). */
+  | (WithResult & {
+      readonly kind: 'load';
+      readonly ptr: Value;
+      readonly mask?: Value;
+      readonly other?: Value;
+    })
+  | (Base & { readonly kind: 'store'; readonly ptr: Value; readonly value: Value; readonly mask?: Value })
+  | (WithResult & { readonly kind: 'reduce'; readonly op: ReduceOp; readonly operand: Value; readonly axis: number })
+  /** Index (i32) of the first max/min along the axis. */
+  | (WithResult & {
+      readonly kind: 'argReduce';
+      readonly op: ArgReduceOp;
+      readonly operand: Value;
+      readonly axis: number;
+    })
+  | (Base & {
+      readonly kind: 'for';
+      readonly results: readonly Value[];
+      readonly lower: Value;
+      readonly upper: Value;
+      readonly step: Value;
+      readonly inits: readonly Value[];
+      /** args[0] is the induction variable; args[1..] the carried values. */
+      readonly body: Block;
+    })
+  | (Base & {
+      readonly kind: 'if';
+      readonly results: readonly Value[];
+      readonly cond: Value;
+      readonly thenBlock: Block;
+      readonly elseBlock: Block;
+    })
+  | (Base & { readonly kind: 'yield'; readonly values: readonly Value[] });
+
+export type OpKind = Op['kind'];
+
+export interface KernelParam {
+  readonly name: string;
+  readonly role: 'buffer' | 'scalar' | 'constexpr';
+  /** Element dtype for buffers, value dtype for scalars; absent for constexprs. */
+  readonly dtype?: MemDType;
+  readonly constValue?: number | boolean;
+}
+
+export interface KernelIR {
+  readonly name: string;
+  readonly params: readonly KernelParam[];
+  readonly body: Block;
+  readonly specializationKey: string;
+  /** Invocations per workgroup (Triton's num_warps * 32). */
+  readonly workgroupSize: number;
+  /** Source text and file, for comments and error frames. */
+  readonly source: string;
+  readonly file: string;
+}
+
+/** The values an op defines, in order. */
+export function resultsOf(op: Op): readonly Value[] {
+  switch (op.kind) {
+    case 'for':
+    case 'if':
+      return op.results;
+    case 'store':
+    case 'yield':
+      return [];
+    default:
+      return [op.result];
+  }
+}
+
+/** The values an op reads (not counting nested blocks' own uses). */
+export function operandsOf(op: Op): readonly Value[] {
+  switch (op.kind) {
+    case 'constant':
+    case 'argument':
+    case 'programId':
+    case 'numPrograms':
+    case 'arange':
+      return [];
+    case 'splat':
+    case 'broadcast':
+    case 'expandDims':
+    case 'reshape':
+    case 'convertLayout':
+    case 'unary':
+    case 'cast':
+    case 'reduce':
+    case 'argReduce':
+      return [op.operand];
+    case 'binary':
+      return [op.lhs, op.rhs];
+    case 'fma':
+      return [op.a, op.b, op.c];
+    case 'select':
+      return [op.cond, op.onTrue, op.onFalse];
+    case 'addptr':
+      return [op.ptr, op.offset];
+    case 'load':
+      return [op.ptr, ...(op.mask ? [op.mask] : []), ...(op.other ? [op.other] : [])];
+    case 'store':
+      return [op.ptr, op.value, ...(op.mask ? [op.mask] : [])];
+    case 'for':
+      return [op.lower, op.upper, op.step, ...op.inits];
+    case 'if':
+      return [op.cond];
+    case 'yield':
+      return op.values;
+  }
+}
+
+export function blocksOf(op: Op): readonly Block[] {
+  if (op.kind === 'for') return [op.body];
+  if (op.kind === 'if') return [op.thenBlock, op.elseBlock];
+  return [];
+}
+
+export type { DType, Layout };

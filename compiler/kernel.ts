@@ -1,0 +1,204 @@
+// `kernel(fn, options)`: the just-in-time API. It reads the kernel's source
+// (fn.toString() or a string), specializes it on each launch's arguments as
+// Triton does (buffer dtypes, scalar dtypes, constexpr values, invocations),
+// compiles each specialization once, and launches it through the runtime.
+
+import { getDevice, type TesseraDevice } from '../runtime/device.js';
+import { dispatch } from '../runtime/dispatch.js';
+import type { BufferDType } from '../runtime/manifest.js';
+import { Tensor } from '../runtime/tensor.js';
+import { compileFunction, type CompileOptions, type CompileResult } from './compile.js';
+import { LaunchError, TesseraError } from './errors.js';
+import type { KernelFunction } from './frontend/ast.js';
+import { parseKernel } from './frontend/parse.js';
+import type { ArgSpec } from './lower/lower.js';
+
+export type ScalarType = 'f32' | 'i32' | 'u32';
+
+export interface KernelOptions {
+  /** Parameters whose values are compile-time constants (Triton's tl.constexpr). */
+  readonly constexprs?: readonly string[];
+  /**
+   * Scalar parameter types. Without one, a JS number that is an integer is
+   * i32 and any other number is f32 (so pass `eps: 1e-5` safely, but declare
+   * `scale: 'f32'` if it may be a whole number).
+   */
+  readonly types?: Readonly<Record<string, ScalarType>>;
+  /** Default invocations per workgroup (Triton's num_warps * 32). */
+  readonly invocations?: number;
+  /** Name used in error messages instead of the function's own. */
+  readonly file?: string;
+  /** The identifier the kernel uses for the tl namespace (default 'tl'). */
+  readonly namespace?: string;
+  /**
+   * Parameter names to use instead of the ones in the source. Bundlers and
+   * minifiers may rename a function's parameters (esbuild turns `x` into `x2`
+   * when a module-level `x` exists); naming them here keeps launches by name
+   * working. Positional launches need no names at all.
+   */
+  readonly params?: readonly string[];
+}
+
+export type KernelArgValue = Tensor | number | boolean;
+export type KernelArgs = Readonly<Record<string, KernelArgValue>>;
+/** Arguments by parameter name, or all of them in parameter order (as Triton launches). */
+export type KernelArgsInput = KernelArgs | readonly KernelArgValue[];
+export type GridSpec = number | readonly number[] | ((meta: KernelArgs) => number | readonly number[]);
+
+export interface LaunchOptions {
+  readonly device?: TesseraDevice;
+  readonly invocations?: number;
+  /** Resolve only when the GPU has finished. */
+  readonly wait?: boolean;
+}
+
+export class Kernel {
+  readonly source: string;
+  readonly fn: KernelFunction;
+  readonly name: string;
+  private readonly constexprs: ReadonlySet<string>;
+  private readonly cache = new Map<string, CompileResult>();
+
+  constructor(
+    source: string | ((...args: never[]) => unknown),
+    readonly options: KernelOptions = {},
+  ) {
+    this.source = typeof source === 'string' ? source : source.toString();
+    this.fn = parseKernel(this.source, options.file ?? kernelFileLabel(this.source));
+    this.name = this.fn.name || 'kernel';
+    this.constexprs = new Set(options.constexprs ?? []);
+    if (options.params && options.params.length !== this.fn.params.length)
+      throw new LaunchError('launch', `params lists ${options.params.length} names, but kernel ${this.name} has ${this.fn.params.length} parameters`);
+    const params = new Set(this.params);
+    for (const c of this.constexprs)
+      if (!params.has(c))
+        throw new LaunchError('launch', `constexprs names '${c}', but kernel ${this.name} has no such parameter (parameters: ${[...params].join(', ')}); if a bundler renamed them, give the names with the 'params' option`);
+    for (const t of Object.keys(options.types ?? {}))
+      if (!params.has(t)) throw new LaunchError('launch', `types names '${t}', but kernel ${this.name} has no such parameter`);
+  }
+
+  /** Parameter names in order. */
+  get params(): string[] {
+    return this.options.params ? [...this.options.params] : this.fn.params.map((p) => p.name);
+  }
+
+  /** Arguments by name, from either a name map or a positional list. */
+  named(args: KernelArgsInput): KernelArgs {
+    if (!isPositional(args)) return args;
+    const names = this.params;
+    if (args.length !== names.length)
+      throw new LaunchError('launch', `${this.name} takes ${names.length} arguments (${names.join(', ')}), got ${args.length}`);
+    return Object.fromEntries(names.map((n, i) => [n, args[i] as KernelArgValue]));
+  }
+
+  /** The argument specialization for a launch's arguments (checks count and kinds). */
+  specialize(args: KernelArgs): ArgSpec[] {
+    const names = this.params;
+    const unknown = Object.keys(args).filter((k) => !names.includes(k));
+    if (unknown.length)
+      throw new LaunchError('launch', `${this.name} has no parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; its parameters are ${names.join(', ')} (if a bundler renamed them, pass the arguments positionally or name them with the 'params' option)`);
+    const missing = names.filter((n) => !(n in args));
+    if (missing.length) throw new LaunchError('launch', `${this.name} is missing argument${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} (expected ${names.join(', ')})`);
+    return names.map((name) => this.specOf(name, args[name]));
+  }
+
+  private specOf(name: string, value: KernelArgValue | undefined): ArgSpec {
+    if (this.constexprs.has(name)) {
+      if (typeof value !== 'number' && typeof value !== 'boolean')
+        throw new LaunchError('launch', `constexpr '${name}' must be a number or boolean known at launch, got ${describe(value)}`);
+      return { role: 'constexpr', value };
+    }
+    if (value instanceof Tensor) return { role: 'buffer', dtype: value.dtype };
+    if (typeof value === 'number') {
+      const declared = this.options.types?.[name];
+      if (declared) return { role: 'scalar', dtype: declared };
+      return { role: 'scalar', dtype: Number.isInteger(value) ? 'i32' : 'f32' };
+    }
+    if (typeof value === 'boolean')
+      throw new LaunchError('launch', `argument '${name}' is a boolean; booleans are compile-time values: add '${name}' to constexprs, or pass 0/1`);
+    throw new LaunchError('launch', `argument '${name}' must be a Tensor, a number, or (for constexprs) a boolean; got ${describe(value)}`);
+  }
+
+  /** Compile (or fetch from the cache) the specialization for these arguments. */
+  compile(input: KernelArgsInput, options: Omit<CompileOptions, 'file' | 'namespace'> & { readonly device?: TesseraDevice } = {}): CompileResult {
+    const specs = this.specialize(this.named(input));
+    const invocations = options.invocations ?? this.options.invocations;
+    const limits = options.limits ?? (options.device ? { workgroupStorageBytes: options.device.limits.maxComputeWorkgroupStorageSize } : undefined);
+    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const result = compileFunction(this.fn, this.source, specs, {
+      ...options,
+      ...(invocations !== undefined ? { invocations } : {}),
+      ...(limits ? { limits } : {}),
+      ...(this.options.file ? { file: this.options.file } : {}),
+      ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
+    });
+    this.cache.set(key, result);
+    return result;
+  }
+
+  /** Compile if needed, then launch on the grid. */
+  async launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
+    const args = this.named(input);
+    const device = options.device ?? firstTensorDevice(args) ?? (await getDevice());
+    const compiled = this.compile(args, { device, ...(options.invocations !== undefined ? { invocations: options.invocations } : {}) });
+    // The manifest names parameters as the source does; args use this.params.
+    const sourceNames = this.fn.params.map((p) => p.name);
+    const userNames = this.params;
+    const argOf = (param: string): KernelArgValue | undefined => args[userNames[sourceNames.indexOf(param)] ?? param];
+    const tensors: Record<string, Tensor> = {};
+    const scalars: Record<string, number> = {};
+    for (const b of compiled.manifest.buffers) {
+      const t = argOf(b.param);
+      if (t instanceof Tensor) tensors[b.param] = t;
+    }
+    for (const u of compiled.manifest.uniforms) {
+      const v = argOf(u.param);
+      if (typeof v === 'number') scalars[u.param] = v;
+    }
+    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args), ...(options.wait ? { wait: true } : {}) });
+  }
+}
+
+export function kernel(fn: string | ((...args: never[]) => unknown), options: KernelOptions = {}): Kernel {
+  return new Kernel(fn, options);
+}
+
+function isPositional(args: KernelArgsInput): args is readonly KernelArgValue[] {
+  return Array.isArray(args);
+}
+
+function resolveGrid(grid: GridSpec, args: KernelArgs): number[] {
+  let g: number | readonly number[];
+  try {
+    g = typeof grid === 'function' ? grid(args) : grid;
+  } catch (error) {
+    if (error instanceof TesseraError) throw error;
+    throw new LaunchError('launch', `the grid function threw: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const dims = typeof g === 'number' ? [g] : [...g];
+  if (dims.length < 1 || dims.length > 3) throw new LaunchError('launch', `a grid has 1 to 3 dimensions, got ${dims.length}`);
+  return dims;
+}
+
+function firstTensorDevice(args: KernelArgs): TesseraDevice | undefined {
+  for (const v of Object.values(args)) if (v instanceof Tensor) return v.device;
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (value instanceof Tensor) return `a ${value.dtype} tensor`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} (upload it with device.tensor(...) first)`;
+  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/** A label for errors in kernels given as functions, where no file is known. */
+function kernelFileLabel(source: string): string {
+  const name = /function\s*\*?\s*([A-Za-z_$][\w$]*)/.exec(source)?.[1];
+  return `<kernel ${name ?? 'anonymous'}>`;
+}
+
+export type { BufferDType };

@@ -1,0 +1,143 @@
+// Small syntactic queries over the kernel AST that lowering needs before it
+// lowers a construct: which variables a loop body assigns (they become
+// loop-carried values), whether a statement can return (early-return
+// rewriting), and "did you mean" suggestions for unknown names.
+
+import type { Expr, Stmt } from '../frontend/ast.js';
+
+export function containsReturn(stmt: Stmt): boolean {
+  switch (stmt.kind) {
+    case 'return':
+      return true;
+    case 'block':
+      return stmt.body.some(containsReturn);
+    case 'if':
+      return containsReturn(stmt.consequent) || (stmt.alternate ? containsReturn(stmt.alternate) : false);
+    case 'for':
+    case 'forOf':
+      return containsReturn(stmt.body);
+    default:
+      return false;
+  }
+}
+
+/** Names assigned anywhere in a statement, minus those it declares itself first. */
+export function assignedNames(stmt: Stmt): string[] {
+  const assigned = new Set<string>();
+  const visitExpr = (e: Expr | undefined): void => {
+    if (!e) return;
+    switch (e.kind) {
+      case 'assign':
+        if (e.target.kind === 'identifier') assigned.add(e.target.name);
+        visitExpr(e.value);
+        return;
+      case 'update':
+        if (e.target.kind === 'identifier') assigned.add(e.target.name);
+        return;
+      case 'binary':
+        visitExpr(e.left);
+        visitExpr(e.right);
+        return;
+      case 'unary':
+        visitExpr(e.operand);
+        return;
+      case 'conditional':
+        visitExpr(e.test);
+        visitExpr(e.consequent);
+        visitExpr(e.alternate);
+        return;
+      case 'call':
+        visitExpr(e.callee);
+        e.args.forEach(visitExpr);
+        return;
+      case 'member':
+        visitExpr(e.object);
+        return;
+      case 'index':
+        visitExpr(e.object);
+        visitExpr(e.index);
+        return;
+      case 'array':
+        e.elements.forEach(visitExpr);
+        return;
+      case 'object':
+        e.properties.forEach((p) => visitExpr(p.value));
+        return;
+      default:
+        return;
+    }
+  };
+  const visit = (s: Stmt, declared: Set<string>): void => {
+    switch (s.kind) {
+      case 'declare':
+        s.declarations.forEach((d) => {
+          visitExpr(d.init);
+          declared.add(d.name);
+        });
+        return;
+      case 'expression':
+        visitExpr(s.expr);
+        return;
+      case 'if':
+        visitExpr(s.test);
+        visit(s.consequent, new Set(declared));
+        if (s.alternate) visit(s.alternate, new Set(declared));
+        return;
+      case 'for': {
+        const inner = new Set(declared);
+        if (s.init) visit(s.init, inner);
+        visitExpr(s.test);
+        visitExpr(s.update);
+        visit(s.body, inner);
+        return;
+      }
+      case 'forOf': {
+        visitExpr(s.iterable);
+        const inner = new Set(declared);
+        inner.add(s.name);
+        visit(s.body, inner);
+        return;
+      }
+      case 'block': {
+        const inner = new Set(declared);
+        s.body.forEach((x) => visit(x, inner));
+        return;
+      }
+      case 'return':
+        visitExpr(s.value);
+        return;
+      default:
+        return;
+    }
+  };
+  // Names declared inside the body shadow outer ones; a simple approximation
+  // that is exact for kernels which do not shadow their own variables.
+  const declaredInside = new Set<string>();
+  visit(stmt, declaredInside);
+  return [...assigned].filter((n) => !declaredInside.has(n));
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+/** The closest known name, if it is close enough to be a likely typo. */
+export function suggest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = k.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+}

@@ -1,0 +1,474 @@
+// Semantic lowering: kernel AST + launch specialization => Tile IR.
+// Walks the AST with lexical scopes, evaluates constexprs at compile time
+// (constant `if`s pick a branch, tl.staticRange unrolls), turns runtime
+// control flow into structured `if`/`for` ops with explicit loop-carried and
+// merged values, and rewrites early returns into if/else around the rest of
+// the kernel (the continuation), since WGSL barriers need structured flow.
+
+import { CompileError, type Span } from '../errors.js';
+import type { Expr, KernelFunction, Stmt } from '../frontend/ast.js';
+import { IRBuilder } from '../ir/builder.js';
+import type { Block, KernelIR, KernelParam, Value } from '../ir/ops.js';
+import { ptrType, promote, tileType, typeToString, type DType, type MemDType, type Type } from '../ir/types.js';
+import { Scope, restore, snapshot, type Binding } from './scope.js';
+import { Semantics, type SourceBinaryOp } from './semantics.js';
+import { callMethod, dtypeNames, notYetSupported, tlFunctions, type Arg } from './tl-functions.js';
+import { constant, describe, ir, type SemVal } from './values.js';
+import { assignedNames, containsReturn, suggest } from './ast-utils.js';
+
+export type ArgSpec =
+  | { readonly role: 'buffer'; readonly dtype: MemDType }
+  | { readonly role: 'scalar'; readonly dtype: MemDType }
+  | { readonly role: 'constexpr'; readonly value: number | boolean };
+
+export interface LowerOptions {
+  readonly file: string;
+  readonly workgroupSize: number;
+  readonly specializationKey: string;
+  /** The identifier the kernel uses for the language namespace. */
+  readonly namespace?: string;
+}
+
+interface Frame {
+  readonly stmts: readonly Stmt[];
+  readonly scope: Scope;
+}
+
+type Completion = 'fallthrough' | 'consumed';
+
+export function lowerKernel(fn: KernelFunction, source: string, args: readonly ArgSpec[], options: LowerOptions): KernelIR {
+  const lowerer = new Lowerer(source, options.namespace ?? 'tl');
+  const params = lowerer.bindParams(fn, args);
+  const body = lowerer.lowerBody(fn);
+  return {
+    name: fn.name || 'kernel',
+    params,
+    body,
+    specializationKey: options.specializationKey,
+    workgroupSize: options.workgroupSize,
+    source,
+    file: options.file,
+  };
+}
+
+class Lowerer {
+  readonly b: IRBuilder;
+  readonly s: Semantics;
+  readonly root = new Scope(null);
+  private loopDepth = 0;
+
+  constructor(
+    readonly source: string,
+    readonly namespace: string,
+  ) {
+    this.b = new IRBuilder(source);
+    this.s = new Semantics(this.b, source);
+  }
+
+  fail(kind: 'unsupported' | 'name' | 'type' | 'constexpr' | 'internal', detail: string, span: Span): never {
+    throw new CompileError(kind, detail, span, this.source);
+  }
+
+  bindParams(fn: KernelFunction, args: readonly ArgSpec[]): KernelParam[] {
+    if (args.length !== fn.params.length)
+      throw new CompileError('launch', `kernel ${fn.name || '(anonymous)'} has ${fn.params.length} parameters but ${args.length} argument types were given`, fn.span, this.source);
+    return fn.params.map((p, index) => {
+      const arg = args[index];
+      if (!arg) return this.fail('internal', 'missing argument spec', p.span);
+      if (this.root.hasOwn(p.name)) this.fail('name', `duplicate parameter name '${p.name}'`, p.span);
+      if (arg.role === 'constexpr') {
+        const float = typeof arg.value === 'number' && !Number.isInteger(arg.value);
+        this.root.declare(p.name, constant(arg.value, float), true);
+        return { name: p.name, role: 'constexpr', constValue: arg.value };
+      }
+      const type: Type = arg.role === 'buffer' ? ptrType(arg.dtype, []) : tileType(arg.dtype, []);
+      this.root.declare(p.name, ir(this.b.argument(index, p.name, type, p.span)), true);
+      return { name: p.name, role: arg.role, dtype: arg.dtype };
+    });
+  }
+
+  lowerBody(fn: KernelFunction): Block {
+    this.lowerSeq(fn.body, new Scope(this.root), []);
+    return { args: [], ops: this.b.topLevelOps() };
+  }
+
+  // ---- statements -------------------------------------------------------
+
+  private lowerCont(cont: readonly Frame[]): Completion {
+    for (let i = 0; i < cont.length; i++) {
+      const frame = cont[i];
+      if (frame && this.lowerSeq(frame.stmts, frame.scope, cont.slice(i + 1)) === 'consumed') return 'consumed';
+    }
+    return 'consumed';
+  }
+
+  /**
+   * Lower a statement list. `cont` is what follows it in enclosing blocks; a
+   * runtime `if` that may return lowers the continuation inside its branches
+   * and reports 'consumed' so callers stop.
+   */
+  lowerSeq(stmts: readonly Stmt[], scope: Scope, cont: readonly Frame[]): Completion {
+    for (let i = 0; i < stmts.length; i++) {
+      const stmt = stmts[i];
+      if (!stmt) continue;
+      const rest: Frame[] = [{ stmts: stmts.slice(i + 1), scope }, ...cont];
+      switch (stmt.kind) {
+        case 'return':
+          if (stmt.value) this.fail('unsupported', 'kernels return nothing; write results with tl.store', stmt.value.span);
+          if (this.loopDepth > 0) this.fail('unsupported', 'return inside a loop is not supported; use a mask or a loop bound instead', stmt.span);
+          return 'consumed';
+        case 'block':
+          if (this.lowerSeq(stmt.body, new Scope(scope), rest) === 'consumed') return 'consumed';
+          break;
+        case 'if':
+          if (this.lowerIf(stmt, scope, rest) === 'consumed') return 'consumed';
+          break;
+        default:
+          this.lowerSimple(stmt, scope);
+      }
+    }
+    return 'fallthrough';
+  }
+
+  private lowerSimple(stmt: Stmt, scope: Scope): void {
+    switch (stmt.kind) {
+      case 'declare':
+        for (const d of stmt.declarations) {
+          if (scope.hasOwn(d.name)) this.fail('name', `'${d.name}' is already declared in this scope`, d.span);
+          const value = d.init ? this.expr(d.init, scope) : ({ kind: 'unassigned' } as const);
+          this.checkStorable(value, d.init?.span ?? d.span);
+          scope.declare(d.name, value, stmt.declKind === 'const');
+        }
+        return;
+      case 'expression':
+        this.expr(stmt.expr, scope);
+        return;
+      case 'for':
+        this.lowerCFor(stmt, scope);
+        return;
+      case 'forOf':
+        this.lowerForOf(stmt, scope);
+        return;
+      case 'while':
+        return this.fail('unsupported', 'while loops are not supported; use a for loop over tl.range(...) with a bound', stmt.span);
+      case 'break':
+      case 'continue':
+        return this.fail('unsupported', `'${stmt.kind}' is not supported; loops run to their bound (use masks to skip work)`, stmt.span);
+      case 'empty':
+        return;
+      case 'return':
+      case 'block':
+      case 'if':
+        return this.fail('internal', `statement ${stmt.kind} reached lowerSimple`, stmt.span);
+    }
+  }
+
+  /** A value a variable may hold: not a namespace, function or options object. */
+  private checkStorable(v: SemVal, span: Span): void {
+    if (v.kind === 'namespace' || v.kind === 'tlFunction' || v.kind === 'method' || v.kind === 'options' || v.kind === 'range')
+      this.fail('unsupported', `cannot store ${describe(v)} in a variable`, span);
+  }
+
+  private lowerIf(stmt: Stmt & { kind: 'if' }, scope: Scope, rest: readonly Frame[]): Completion {
+    const test = this.expr(stmt.test, scope);
+    if (test.kind === 'const') {
+      // A compile-time condition picks one branch; the other is never lowered.
+      const chosen = test.value ? stmt.consequent : stmt.alternate;
+      return chosen ? this.lowerSeq([chosen], scope, rest) : 'fallthrough';
+    }
+    const cond = this.s.condition(test, stmt.test.span);
+    const branches = [stmt.consequent, stmt.alternate];
+    if (branches.some((s) => s && containsReturn(s))) {
+      if (this.loopDepth > 0) this.fail('unsupported', 'return inside a loop is not supported; use a mask or a loop bound instead', stmt.span);
+      // Early return: each branch continues with the rest of the kernel itself.
+      const snap = snapshot(scope);
+      const lowerBranch = (branch: Stmt | undefined): Block => {
+        restore(snap);
+        return this.b.block([], () => {
+          const done = branch ? this.lowerSeq([branch], scope, rest) : 'fallthrough';
+          if (done === 'fallthrough') this.lowerCont(rest);
+          this.b.yieldOp([], stmt.span);
+        });
+      };
+      const thenBlock = lowerBranch(stmt.consequent);
+      const elseBlock = lowerBranch(stmt.alternate);
+      this.b.ifOp(cond, thenBlock, elseBlock, stmt.span);
+      return 'consumed';
+    }
+    const snap = snapshot(scope);
+    const runBranch = (branch: Stmt | undefined): { block: Block; values: Map<Binding, SemVal> } => {
+      restore(snap);
+      const values = new Map<Binding, SemVal>();
+      const block = this.b.block([], () => {
+        if (branch) this.lowerSeq([branch], new Scope(scope), []);
+        for (const binding of snap.keys()) values.set(binding, binding.value);
+      });
+      return { block, values };
+    };
+    const thenRun = runBranch(stmt.consequent);
+    const elseRun = runBranch(stmt.alternate);
+    restore(snap);
+    const changed = [...snap.keys()].filter((bnd) => thenRun.values.get(bnd) !== snap.get(bnd) || elseRun.values.get(bnd) !== snap.get(bnd));
+    const types = changed.map((bnd) => this.mergedType(bnd, [thenRun.values.get(bnd), elseRun.values.get(bnd)], stmt.span));
+    const finish = (run: { block: Block; values: Map<Binding, SemVal> }): Block =>
+      this.b.extendBlock(run.block, () => {
+        const yielded = changed.map((bnd, i) => this.coerce(run.values.get(bnd), types[i], bnd.name, stmt.span));
+        this.b.yieldOp(yielded, stmt.span);
+      });
+    const results = this.b.ifOp(cond, finish(thenRun), finish(elseRun), stmt.span);
+    changed.forEach((bnd, i) => {
+      const r = results[i];
+      if (r) bnd.value = ir(r);
+    });
+    return 'fallthrough';
+  }
+
+  /** The IR type a variable gets when control flow merges several values of it. */
+  private mergedType(binding: Binding, values: readonly (SemVal | undefined)[], span: Span): Type {
+    let irType: Type | undefined;
+    let constType: DType | undefined;
+    for (const v of values) {
+      if (!v || v.kind === 'unassigned')
+        this.fail('unsupported', `'${binding.name}' is assigned on only some paths; give it a value before the if`, span);
+      if (v.kind === 'ir') {
+        if (irType && typeToString(irType) !== typeToString(v.value.type))
+          this.fail('type', `'${binding.name}' gets different types on the two paths: ${typeToString(irType)} and ${typeToString(v.value.type)}`, span);
+        irType = v.value.type;
+      } else if (v.kind === 'const') {
+        const d = this.s.constDType(v);
+        constType = constType ? promote(constType, d) : d;
+      } else this.fail('unsupported', `'${binding.name}' holds ${describe(v)}, which cannot change under a runtime condition`, span);
+    }
+    return irType ?? tileType(constType ?? 'i32', []);
+  }
+
+  private coerce(v: SemVal | undefined, type: Type | undefined, name: string, span: Span): Value {
+    if (!v || !type) return this.fail('internal', `no value for '${name}'`, span);
+    if (v.kind === 'ir') {
+      if (typeToString(v.value.type) !== typeToString(type))
+        this.fail('type', `'${name}' changes type from ${typeToString(type)} to ${typeToString(v.value.type)}; a variable keeps one dtype and shape across loops and branches (initialise it with tl.zeros([...], dtype) of the final shape)`, span);
+      return v.value;
+    }
+    if (type.kind !== 'tile') return this.fail('type', `'${name}' must stay a pointer`, span);
+    const scalar = this.s.toIR(v, span, type.dtype);
+    return type.shape.length ? this.b.splat(scalar, type.shape, span) : scalar;
+  }
+
+  private lowerCFor(stmt: Stmt & { kind: 'for' }, scope: Scope): void {
+    const shapeHint = 'write loops as for (let i = a; i < b; i += step) or for (const i of tl.range(a, b, step))';
+    const init = stmt.init;
+    if (!init || init.kind !== 'declare' || init.declarations.length !== 1)
+      return this.fail('unsupported', `this for loop form is not supported; ${shapeHint}`, stmt.span);
+    const decl = init.declarations[0];
+    if (!decl?.init) return this.fail('unsupported', `the loop variable needs a start value; ${shapeHint}`, init.span);
+    const name = decl.name;
+    const test = stmt.test;
+    if (!test || test.kind !== 'binary' || test.left.kind !== 'identifier' || test.left.name !== name || !['<', '<=', '>', '>='].includes(test.op))
+      return this.fail('unsupported', `the loop condition must compare the loop variable with a bound (${name} < end); ${shapeHint}`, test?.span ?? stmt.span);
+    const step = this.loopStep(stmt.update, name, scope, shapeHint, stmt.span);
+    const lower = this.expr(decl.init, scope);
+    let upper = this.expr(test.right, scope);
+    if (test.op === '<=') upper = this.s.binary('+', upper, constant(1), test.span);
+    if (test.op === '>=') upper = this.s.binary('-', upper, constant(1), test.span);
+    const descending = test.op === '>' || test.op === '>=';
+    if (step.kind === 'const' && ((Number(step.value) > 0) === descending || step.value === 0))
+      this.fail('unsupported', `the step ${String(step.value)} never reaches the bound with '${test.op}'`, stmt.update?.span ?? stmt.span);
+    this.runtimeLoop(name, lower, upper, step, stmt.body, scope, stmt.span);
+  }
+
+  private loopStep(update: Expr | undefined, name: string, scope: Scope, hint: string, span: Span): SemVal {
+    if (update?.kind === 'update' && update.target.kind === 'identifier' && update.target.name === name)
+      return constant(update.op === '++' ? 1 : -1);
+    if (update?.kind === 'assign' && update.target.kind === 'identifier' && update.target.name === name) {
+      if (update.op === '+=') return this.expr(update.value, scope);
+      if (update.op === '-=') return this.s.unaryOp('-', this.expr(update.value, scope), update.span);
+      const v = update.value;
+      if (update.op === '=' && v.kind === 'binary' && v.op === '+' && v.left.kind === 'identifier' && v.left.name === name)
+        return this.expr(v.right, scope);
+    }
+    return this.fail('unsupported', `the loop update must step the loop variable (${name} += step); ${hint}`, update?.span ?? span);
+  }
+
+  private lowerForOf(stmt: Stmt & { kind: 'forOf' }, scope: Scope): void {
+    const range = this.expr(stmt.iterable, scope);
+    if (range.kind !== 'range')
+      return this.fail('unsupported', `for...of loops iterate over tl.range(...) or tl.staticRange(...), got ${describe(range)}`, stmt.iterable.span);
+    if (!range.isStatic) return this.runtimeLoop(stmt.name, range.lower, range.upper, range.step, stmt.body, scope, stmt.span);
+    const [lo, hi, st] = [range.lower, range.upper, range.step].map((v) =>
+      v.kind === 'const' && typeof v.value === 'number' && Number.isInteger(v.value) ? v.value : this.fail('constexpr', 'tl.staticRange bounds must be compile-time integers', stmt.iterable.span),
+    );
+    if (lo === undefined || hi === undefined || st === undefined || st === 0) return this.fail('constexpr', 'tl.staticRange needs a non-zero step', stmt.iterable.span);
+    const count = Math.max(0, Math.ceil((hi - lo) / st));
+    if (count > 4096) this.fail('constexpr', `tl.staticRange would unroll ${count} iterations; use tl.range for long loops`, stmt.iterable.span);
+    for (let i = lo; st > 0 ? i < hi : i > hi; i += st) {
+      const inner = new Scope(scope);
+      inner.declare(stmt.name, constant(i), true);
+      this.loopDepth++;
+      this.lowerSeq([stmt.body], inner, []);
+      this.loopDepth--;
+    }
+  }
+
+  /** A runtime `for` op; variables assigned in the body become loop-carried values. */
+  private runtimeLoop(name: string, lowerV: SemVal, upperV: SemVal, stepV: SemVal, body: Stmt, scope: Scope, span: Span): void {
+    if (containsReturn(body)) this.fail('unsupported', 'return inside a loop is not supported; use a mask or a loop bound instead', span);
+    const bound = (v: SemVal, what: string): Value => {
+      const x = this.s.toIR(v, span, v.kind === 'const' ? 'i32' : undefined);
+      if (x.type.kind !== 'tile' || x.type.shape.length !== 0 || (x.type.dtype !== 'i32' && x.type.dtype !== 'u32'))
+        this.fail('type', `the loop ${what} must be an integer scalar, got ${typeToString(x.type)}`, span);
+      return x.type.dtype === 'u32' ? this.b.cast(x, 'i32', span) : x;
+    };
+    const lower = bound(lowerV, 'start');
+    const upper = bound(upperV, 'bound');
+    const step = bound(stepV, 'step');
+    const carried = assignedNames(body)
+      .map((n) => scope.lookup(n))
+      .filter((bnd): bnd is Binding => bnd !== undefined && bnd.name !== name);
+    for (const bnd of carried) {
+      if (bnd.isConst) this.fail('type', `'${bnd.name}' is a const and cannot be assigned in the loop; declare it with let`, span);
+      if (bnd.value.kind === 'unassigned') this.fail('unsupported', `'${bnd.name}' must have a value before the loop that assigns it`, span);
+    }
+    const inits = carried.map((bnd) => this.coerce(bnd.value, this.mergedType(bnd, [bnd.value], span), bnd.name, span));
+    const snap = snapshot(scope);
+    this.loopDepth++;
+    const results = this.b.forLoop(lower, upper, step, inits, span, (iv, args) => {
+      const inner = new Scope(scope);
+      inner.declare(name, ir(iv), true);
+      carried.forEach((bnd, i) => {
+        const a = args[i];
+        if (a) bnd.value = ir(a);
+      });
+      this.lowerSeq([body], inner, []);
+      return carried.map((bnd, i) => this.coerce(bnd.value, inits[i]?.type, bnd.name, span));
+    });
+    this.loopDepth--;
+    restore(snap);
+    carried.forEach((bnd, i) => {
+      const r = results[i];
+      if (r) bnd.value = ir(r);
+    });
+  }
+
+  // ---- expressions ------------------------------------------------------
+
+  expr(e: Expr, scope: Scope): SemVal {
+    switch (e.kind) {
+      case 'number':
+        return constant(e.value, /[.eE]/.test(e.raw) && !/^0[xXbBoO]/.test(e.raw));
+      case 'boolean':
+        return constant(e.value);
+      case 'identifier':
+        return this.identifier(e.name, e.span, scope);
+      case 'binary': {
+        const op = e.op === '===' ? '==' : e.op === '!==' ? '!=' : e.op;
+        return this.s.binary(op satisfies SourceBinaryOp, this.expr(e.left, scope), this.expr(e.right, scope), e.span);
+      }
+      case 'unary':
+        return this.s.unaryOp(e.op, this.expr(e.operand, scope), e.span);
+      case 'conditional': {
+        const test = this.expr(e.test, scope);
+        if (test.kind === 'const') return this.expr(test.value ? e.consequent : e.alternate, scope);
+        return this.s.where(test, this.expr(e.consequent, scope), this.expr(e.alternate, scope), e.span);
+      }
+      case 'call':
+        return this.call(e, scope);
+      case 'member':
+        return this.member(this.expr(e.object, scope), e.property, e.span);
+      case 'index': {
+        const obj = this.expr(e.object, scope);
+        const index = this.expr(e.index, scope);
+        if (obj.kind === 'list' && index.kind === 'const' && typeof index.value === 'number') {
+          const item = obj.items[index.value < 0 ? obj.items.length + index.value : index.value];
+          if (item) return item;
+          return this.fail('constexpr', `index ${index.value} is out of range for a list of ${obj.items.length}`, e.index.span);
+        }
+        return this.fail('unsupported', 'indexing tiles with [] is not supported; use tl.load with offsets, or tl.expandDims(x, axis) for x[:, None]', e.span);
+      }
+      case 'array':
+        return { kind: 'list', items: e.elements.map((x) => this.expr(x, scope)) };
+      case 'object': {
+        const props = new Map<string, { value: SemVal; span: Span }>();
+        for (const p of e.properties) props.set(p.key, { value: this.expr(p.value, scope), span: p.span });
+        return { kind: 'options', props };
+      }
+      case 'string':
+        return this.fail('unsupported', 'strings are not supported in kernels', e.span);
+      case 'function':
+        return this.fail('unsupported', 'functions and closures cannot be defined inside a kernel; inline the code or use a constexpr', e.span);
+      case 'update':
+        return this.assign(e.target, e.op === '++' ? '+=' : '-=', { kind: 'number', value: 1, raw: '1', span: e.span }, scope, e.span);
+      case 'assign':
+        return this.assign(e.target, e.op, e.value, scope, e.span);
+    }
+  }
+
+  private identifier(name: string, span: Span, scope: Scope): SemVal {
+    const binding = scope.lookup(name);
+    if (binding) {
+      if (binding.value.kind === 'unassigned') this.fail('name', `'${name}' is used before it is assigned`, span);
+      return binding.value;
+    }
+    if (name === this.namespace) return { kind: 'namespace' };
+    if (name === 'Infinity') return constant(Infinity, true);
+    if (name === 'NaN') return constant(NaN, true);
+    const hint = suggest(name, [...scope.names(), this.namespace]);
+    return this.fail('name', `'${name}' is not defined in this kernel${hint ? `; did you mean '${hint}'?` : ''} (kernels cannot use values from outside: pass them as arguments or constexprs)`, span);
+  }
+
+  private member(obj: SemVal, property: string, span: Span): SemVal {
+    if (obj.kind === 'namespace') {
+      const dtype = dtypeNames[property];
+      if (dtype) return { kind: 'dtype', dtype };
+      if (tlFunctions[property] || property === 'range' || property === 'staticRange') return { kind: 'tlFunction', name: property };
+      if (notYetSupported.has(property)) this.fail('unsupported', `${this.namespace}.${property} is not supported by Tessera yet`, span);
+      const hint = suggest(property, [...Object.keys(tlFunctions), 'range', 'staticRange', ...Object.keys(dtypeNames)]);
+      return this.fail('name', `${this.namespace}.${property} is not a Tessera function${hint ? `; did you mean '${this.namespace}.${hint}'?` : ''}`, span);
+    }
+    if (obj.kind === 'ir') {
+      if (property === 'shape') return { kind: 'list', items: obj.value.type.shape.map((d) => constant(d)) };
+      if (property === 'dtype' && obj.value.type.kind === 'tile') return { kind: 'dtype', dtype: obj.value.type.dtype };
+      return { kind: 'method', self: obj, name: property };
+    }
+    if (obj.kind === 'list' && property === 'length') return constant(obj.items.length);
+    return this.fail('unsupported', `${describe(obj)} has no property '${property}'`, span);
+  }
+
+  private call(e: Expr & { kind: 'call' }, scope: Scope): SemVal {
+    const callee = this.expr(e.callee, scope);
+    const args: Arg[] = e.args.map((a) => ({ value: this.expr(a, scope), span: a.span }));
+    if (callee.kind === 'tlFunction') {
+      if (callee.name === 'range' || callee.name === 'staticRange') return this.range(callee.name, args, e.span);
+      const handler = tlFunctions[callee.name];
+      if (!handler) return this.fail('internal', `no handler for tl.${callee.name}`, e.span);
+      return handler(this.s, args, e.span);
+    }
+    if (callee.kind === 'method') return callMethod(this.s, { value: callee.self, span: e.callee.span }, callee.name, args, e.span);
+    const what = e.callee.kind === 'identifier' ? `'${e.callee.name}'` : 'this expression';
+    return this.fail('unsupported', `cannot call ${what}: kernels may call ${this.namespace}.* functions only (no user functions, recursion or closures)`, e.callee.span);
+  }
+
+  private range(name: 'range' | 'staticRange', args: readonly Arg[], span: Span): SemVal {
+    if (args.length < 1 || args.length > 3) this.fail('type', `tl.${name} takes 1 to 3 arguments (end, or start, end[, step])`, span);
+    const [a, b, c] = args;
+    const lower = b ? (a?.value ?? constant(0)) : constant(0);
+    const upper = b ? b.value : (a?.value ?? constant(0));
+    return { kind: 'range', isStatic: name === 'staticRange', lower, upper, step: c?.value ?? constant(1) };
+  }
+
+  private assign(target: Expr, op: string, valueExpr: Expr, scope: Scope, span: Span): SemVal {
+    if (target.kind !== 'identifier')
+      return this.fail('unsupported', 'only variables can be assigned; write to memory with tl.store(ptr, value)', target.span);
+    const binding = scope.lookup(target.name);
+    if (!binding) return this.identifier(target.name, target.span, scope);
+    if (binding.isConst) this.fail('type', `'${target.name}' is a const (or a parameter) and cannot be reassigned; declare it with let`, span);
+    let value = this.expr(valueExpr, scope);
+    if (op !== '=') {
+      if (binding.value.kind === 'unassigned') this.fail('name', `'${target.name}' is used before it is assigned`, target.span);
+      const binaryOp = op.slice(0, -1);
+      value = this.s.binary(binaryOp as SourceBinaryOp, binding.value, value, span);
+    }
+    this.checkStorable(value, valueExpr.span);
+    binding.value = value;
+    return value;
+  }
+}

@@ -1,0 +1,221 @@
+// Canonicalize: fold constants, merge common subexpressions, drop dead code.
+//
+// Assumes: a well-formed kernel (layouts optional).
+// Guarantees: no pure op whose result is unused; no two pure ops with the same
+// kind, attributes and operands in one scope; binary/unary/cast/select ops on
+// scalar constants are replaced by constants (integer math wraps to 32 bits,
+// division and remainder truncate, as in WGSL).
+
+import { IRBuilder } from '../ir/builder.js';
+import { layoutToString } from '../ir/layout.js';
+import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
+import { isPure, isSimple, rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
+import { typeToString, type DType } from '../ir/types.js';
+
+export function canonicalize(kernel: KernelIR): KernelIR {
+  const c = new Canonicalizer(kernel.source, deadOps(kernel.body));
+  c.walk(kernel.body.ops);
+  return { ...kernel, body: { args: [], ops: c.b.topLevelOps() } };
+}
+
+/**
+ * Pure, non-control-flow ops whose results nothing uses, found to a fixpoint
+ * (removing one can make its operands dead). Loops and ifs are kept whole.
+ */
+function deadOps(body: Block): Set<Op> {
+  const dead = new Set<Op>();
+  for (;;) {
+    const used = new Set<number>();
+    const collect = (block: Block): void => {
+      for (const op of block.ops) {
+        if (dead.has(op)) continue;
+        for (const v of operandsOf(op)) used.add(v.id);
+        blocksOf(op).forEach(collect);
+      }
+    };
+    collect(body);
+    let found = false;
+    const sweep = (block: Block): void => {
+      for (const op of block.ops) {
+        if (!dead.has(op) && isSimple(op) && isPure(op) && resultsOf(op).every((r) => !used.has(r.id))) {
+          dead.add(op);
+          found = true;
+        }
+        blocksOf(op).forEach(sweep);
+      }
+    };
+    sweep(body);
+    if (!found) return dead;
+  }
+}
+
+/** Attributes that distinguish two ops of one kind with the same operands. */
+function attributes(op: SimpleOp): string {
+  switch (op.kind) {
+    case 'constant':
+      return String(op.value);
+    case 'argument':
+      return String(op.index);
+    case 'programId':
+    case 'numPrograms':
+      return String(op.axis);
+    case 'arange':
+      return `${op.start},${op.end}`;
+    case 'expandDims':
+      return String(op.axis);
+    case 'binary':
+    case 'unary':
+      return op.op;
+    case 'reduce':
+    case 'argReduce':
+      return `${op.op},${op.axis}`;
+    case 'load':
+      return `${op.mask ? 'm' : ''}${op.other ? 'o' : ''}`;
+    default:
+      return '';
+  }
+}
+
+function foldConstant(op: Op, constOf: (v: Value) => number | boolean | undefined): number | boolean | undefined {
+  const dtype: DType | undefined = op.kind !== 'store' && op.kind !== 'yield' && op.kind !== 'for' && op.kind !== 'if' && op.result.type.kind === 'tile' ? op.result.type.dtype : undefined;
+  if (!dtype || op.kind === 'for' || op.kind === 'if' || op.kind === 'store' || op.kind === 'yield') return undefined;
+  if (op.result.type.shape.length !== 0) return undefined;
+  const wrap = (x: number): number => (dtype === 'i32' ? x | 0 : dtype === 'u32' ? x >>> 0 : Math.fround(x));
+  if (op.kind === 'binary') {
+    const a = constOf(op.lhs);
+    const b = constOf(op.rhs);
+    if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+    const isIntOp = dtype !== 'f32' && dtype !== 'bool';
+    switch (op.op) {
+      case 'add': return wrap(a + b);
+      case 'sub': return wrap(a - b);
+      case 'mul': return isIntOp ? wrap(Math.imul(a, b)) : wrap(a * b);
+      case 'div': return isIntOp ? (b === 0 ? undefined : wrap(Math.trunc(a / b))) : wrap(a / b);
+      case 'mod': return isIntOp ? (b === 0 ? undefined : wrap(a % b)) : undefined;
+      case 'min': return Math.min(a, b);
+      case 'max': return Math.max(a, b);
+      case 'eq': return a === b;
+      case 'ne': return a !== b;
+      case 'lt': return a < b;
+      case 'le': return a <= b;
+      case 'gt': return a > b;
+      case 'ge': return a >= b;
+      default: return undefined;
+    }
+  }
+  if (op.kind === 'unary' && op.op === 'neg') {
+    const a = constOf(op.operand);
+    return typeof a === 'number' ? wrap(-a) : undefined;
+  }
+  if (op.kind === 'unary' && op.op === 'not' && dtype === 'bool') {
+    const a = constOf(op.operand);
+    return typeof a === 'boolean' ? !a : undefined;
+  }
+  return undefined;
+}
+
+class Canonicalizer {
+  readonly b: IRBuilder;
+  private readonly map = new Map<number, Value>();
+  private readonly consts = new Map<number, number | boolean>();
+  private readonly scopes: Map<string, Value>[] = [new Map()];
+
+  constructor(
+    source: string,
+    private readonly dead: Set<Op>,
+  ) {
+    this.b = new IRBuilder(source);
+  }
+
+  private get = (v: Value): Value => {
+    const m = this.map.get(v.id);
+    if (!m) throw new Error(`canonicalize: %${v.id} used before definition`);
+    return m;
+  };
+
+  /** Equal keys mean interchangeable ops (loads excluded: memory may change). */
+  private key(op: SimpleOp): string | undefined {
+    if (!isPure(op) || op.kind === 'load' || op.kind === 'store') return undefined;
+    const type = op.result.type;
+    const layout = type.layout ? layoutToString(type.layout) : '';
+    return `${op.kind}|${attributes(op)}|${operandsOf(op).map((v) => this.get(v).id).join(',')}|${typeToString(type)}${layout}`;
+  }
+
+  private lookup(key: string): Value | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const hit = this.scopes[i]?.get(key);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  walk(ops: readonly Op[]): void {
+    for (const op of ops) {
+      if (op.kind === 'yield') {
+        this.b.yieldOp(op.values.map(this.get), op.span);
+        continue;
+      }
+      if (this.dead.has(op)) continue;
+      if (op.kind === 'for') {
+        const out = this.b.forLoop(this.get(op.lower), this.get(op.upper), this.get(op.step), op.inits.map(this.get), op.span, (iv, carried) => {
+          const [oldIv, ...oldArgs] = op.body.args;
+          if (oldIv) this.map.set(oldIv.id, iv);
+          oldArgs.forEach((a, i) => {
+            const c = carried[i];
+            if (c) this.map.set(a.id, c);
+          });
+          return this.scoped(() => {
+            this.walk(op.body.ops.slice(0, -1));
+            const y = op.body.ops[op.body.ops.length - 1];
+            return y?.kind === 'yield' ? y.values.map(this.get) : [];
+          });
+        }, op.inits.map((v) => this.get(v).type));
+        this.bindResults(op.results, out);
+        continue;
+      }
+      if (op.kind === 'if') {
+        const block = (b: Block) => this.b.block([], () => this.scoped(() => this.walk(b.ops)));
+        const out = this.b.ifOp(this.get(op.cond), block(op.thenBlock), block(op.elseBlock), op.span);
+        this.bindResults(op.results, out);
+        continue;
+      }
+      const folded = foldConstant(op, (v) => this.consts.get(this.get(v).id));
+      if (folded !== undefined && op.kind !== 'store') {
+        const dtype = op.result.type.kind === 'tile' ? op.result.type.dtype : 'i32';
+        const value = this.b.constant(folded, dtype, op.span, op.result.type.layout);
+        this.consts.set(value.id, folded);
+        this.map.set(op.result.id, value);
+        continue;
+      }
+      if (!isSimple(op)) continue;
+      const key = this.key(op);
+      const existing = key ? this.lookup(key) : undefined;
+      if (existing && op.kind !== 'store') {
+        this.map.set(op.result.id, existing);
+        continue;
+      }
+      const result = rebuildSimple(this.b, op, this.get, op.kind === 'store' ? undefined : op.result.type.layout);
+      if (result && op.kind !== 'store') {
+        this.map.set(op.result.id, result);
+        if (op.kind === 'constant') this.consts.set(result.id, op.value);
+        if (key) this.scopes[this.scopes.length - 1]?.set(key, result);
+      }
+    }
+  }
+
+  private bindResults(old: readonly Value[], fresh: readonly Value[]): void {
+    old.forEach((r, i) => {
+      const n = fresh[i];
+      if (n) this.map.set(r.id, n);
+    });
+  }
+
+  private scoped<T>(fn: () => T): T {
+    this.scopes.push(new Map());
+    try {
+      return fn();
+    } finally {
+      this.scopes.pop();
+    }
+  }
+}

@@ -1,0 +1,318 @@
+// Tiling: give every value a layout (how its elements spread over the
+// workgroup's invocations) and make the layouts agree.
+//
+// Assumes: canonical IR from lowering (no layouts yet).
+// Guarantees: every value has a layout; operands of elementwise ops, loads and
+// stores share their result's layout; expandDims operands are slices of their
+// result's layout; broadcast operands have the result's layout; loop-carried
+// and if-merged values keep one layout. Where an expensive value (a load, a
+// reduction, a loop value) is needed in another layout, a convertLayout op
+// (a workgroup-memory round trip) is inserted; cheap index math (aranges,
+// splats and arithmetic on them) is rematerialized in the needed layout
+// instead, as Triton's layout-conversion removal does.
+
+import { IRBuilder } from '../ir/builder.js';
+import { defaultBlocked, layoutsEqual, layoutToString, scalarLayout, type BlockedLayout, type Layout } from '../ir/layout.js';
+import type { Block, KernelIR, Op, Value } from '../ir/ops.js';
+import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
+import { numel, type Shape, type Type } from '../ir/types.js';
+
+export interface TilingOptions {
+  /** Contiguous elements per invocation along the last dimension (vector width). */
+  readonly vector?: number;
+}
+
+export function tiling(kernel: KernelIR, options: TilingOptions = {}): KernelIR {
+  return new Tiler(kernel, options.vector ?? 1).run();
+}
+
+/** The largest rank-2 shape in the kernel; all 2D tiles share its layout. */
+function mainShape2D(block: Block): Shape | undefined {
+  let best: Shape | undefined;
+  const visit = (b: Block): void => {
+    for (const op of b.ops) {
+      for (const v of resultsAndArgs(op)) if (v.type.shape.length === 2 && (!best || numel(v.type.shape) > numel(best))) best = v.type.shape;
+      if (op.kind === 'for') visit(op.body);
+      if (op.kind === 'if') [op.thenBlock, op.elseBlock].forEach(visit);
+    }
+  };
+  visit(block);
+  return best;
+}
+
+function resultsAndArgs(op: Op): Value[] {
+  if (op.kind === 'for') return [...op.results, ...op.body.args];
+  if (op.kind === 'if') return [...op.results];
+  if (op.kind === 'store' || op.kind === 'yield') return [];
+  return [op.result];
+}
+
+const layoutKey = (l: Layout): string => layoutToString(l);
+
+class Tiler {
+  private readonly b: IRBuilder;
+  private readonly map = new Map<number, Value>();
+  /** Old defining op of every value, to decide whether it is cheap to recompute. */
+  private readonly defs = new Map<number, Op>();
+  /** Per open block: rematerialized or converted copies, keyed by old id + layout. */
+  private readonly copies: Map<string, Value>[] = [new Map()];
+  private readonly layout1D: BlockedLayout;
+  private readonly layout2D: BlockedLayout;
+
+  constructor(
+    private readonly kernel: KernelIR,
+    vector: number,
+  ) {
+    this.b = new IRBuilder(kernel.source);
+    const w = kernel.workgroupSize;
+    this.layout1D = defaultBlocked([w * vector], w, vector);
+    this.layout2D = defaultBlocked(mainShape2D(kernel.body) ?? [1, w * vector], w, vector);
+  }
+
+  run(): KernelIR {
+    this.indexDefs(this.kernel.body);
+    this.walk(this.kernel.body.ops);
+    return { ...this.kernel, body: { args: [], ops: this.b.topLevelOps() } };
+  }
+
+  private indexDefs(block: Block): void {
+    for (const op of block.ops) {
+      for (const v of resultsAndArgs(op)) this.defs.set(v.id, op);
+      if (op.kind === 'for') this.indexDefs(op.body);
+      if (op.kind === 'if') [op.thenBlock, op.elseBlock].forEach((b) => this.indexDefs(b));
+    }
+  }
+
+  private defaultLayout(shape: Shape): Layout {
+    if (shape.length === 0) return scalarLayout;
+    return shape.length === 1 ? this.layout1D : this.layout2D;
+  }
+
+  private get(v: Value): Value {
+    const mapped = this.map.get(v.id);
+    if (!mapped) throw new Error(`tiling: value %${v.id} used before definition`);
+    return mapped;
+  }
+
+  private layoutOf(v: Value): Layout {
+    return v.type.layout ?? scalarLayout;
+  }
+
+  /** Is the old value cheap index math, worth recomputing rather than moving? */
+  private isCheap(v: Value): boolean {
+    // Scalars are held by every invocation, so they never need moving.
+    if (v.type.shape.length === 0) return true;
+    const op = this.defs.get(v.id);
+    if (!op) return false;
+    switch (op.kind) {
+      case 'constant':
+      case 'argument':
+      case 'programId':
+      case 'numPrograms':
+      case 'arange':
+        return true;
+      case 'splat':
+        return true;
+      case 'broadcast':
+      case 'expandDims':
+      case 'unary':
+      case 'cast':
+        return op.result.id === v.id && this.isCheap(op.operand);
+      case 'binary':
+        return this.isCheap(op.lhs) && this.isCheap(op.rhs);
+      case 'addptr':
+        return this.isCheap(op.ptr) && this.isCheap(op.offset);
+      case 'select':
+        return this.isCheap(op.cond) && this.isCheap(op.onTrue) && this.isCheap(op.onFalse);
+      case 'fma':
+        return this.isCheap(op.a) && this.isCheap(op.b) && this.isCheap(op.c);
+      default:
+        return false;
+    }
+  }
+
+  private findCopy(key: string): Value | undefined {
+    for (let i = this.copies.length - 1; i >= 0; i--) {
+      const hit = this.copies[i]?.get(key);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** The old value `old` (already tiled as this.get(old)) in layout `want`. */
+  private inLayout(old: Value, want: Layout): Value {
+    const cur = this.get(old);
+    if (layoutsEqual(this.layoutOf(cur), want)) return cur;
+    const key = `${old.id}@${layoutKey(want)}`;
+    const hit = this.findCopy(key);
+    if (hit) return hit;
+    const def = this.defs.get(old.id);
+    let made: Value;
+    if (def && this.isCheap(old) && def.kind !== 'for' && def.kind !== 'if' && def.kind !== 'yield' && def.kind !== 'store')
+      made = this.emitSimple(def, want);
+    else if (cur.type.shape.length === 0) made = cur; // scalars are everywhere already
+    else if (def) made = this.b.convertLayout(cur, want, def.span);
+    else throw new Error(`tiling: no definition for %${old.id}`);
+    this.copies[this.copies.length - 1]?.set(key, made);
+    return made;
+  }
+
+  /** Operand layouts an op needs when its result has layout `out`. */
+  private operandLayout(op: SimpleOp, operand: Value, out: Layout): Layout {
+    if (operand.type.shape.length === 0) return scalarLayout;
+    if (op.kind === 'expandDims') {
+      if (out.kind !== 'blocked') return this.defaultLayout(operand.type.shape);
+      return operand.type.shape.length === 0 ? scalarLayout : { kind: 'slice', parent: out, dim: op.axis };
+    }
+    if (op.kind === 'reshape' || op.kind === 'reduce' || op.kind === 'argReduce' || op.kind === 'convertLayout')
+      return this.layoutOf(this.get(operand));
+    return out;
+  }
+
+  /** Pick the result layout of a simple op from its (already tiled) operands. */
+  private resultLayout(op: SimpleOp): Layout {
+    const shape = op.kind === 'store' ? [] : op.result.type.shape;
+    switch (op.kind) {
+      case 'constant':
+      case 'argument':
+      case 'programId':
+      case 'numPrograms':
+        return scalarLayout;
+      case 'arange':
+      case 'splat':
+      case 'reshape':
+        return this.defaultLayout(shape);
+      case 'expandDims':
+        return op.operand.type.shape.length === 0 ? this.defaultLayout(shape) : this.layout2D;
+      case 'reduce':
+      case 'argReduce': {
+        const l = this.layoutOf(this.get(op.operand));
+        if (shape.length === 0) return scalarLayout;
+        return l.kind === 'blocked' ? { kind: 'slice', parent: l, dim: op.axis } : this.defaultLayout(shape);
+      }
+      case 'convertLayout':
+        return op.result.type.layout ?? this.defaultLayout(shape);
+      default: {
+        // Elementwise: follow an operand that is expensive to move, else the first.
+        const operands = elementwiseOperands(op).filter((v) => v.type.shape.length > 0);
+        const anchor = operands.find((v) => !this.isCheap(v)) ?? operands[0];
+        return anchor ? this.layoutOf(this.get(anchor)) : this.defaultLayout(shape);
+      }
+    }
+  }
+
+  private emitSimple(op: SimpleOp, want?: Layout): Value {
+    const layout = want ?? this.resultLayout(op);
+    const get = (v: Value): Value => this.inLayout(v, this.operandLayout(op, v, layout));
+    const result = rebuildSimple(this.b, op, get, layout);
+    if (!result) throw new Error('tiling: rebuilt op has no result');
+    return result;
+  }
+
+  private walk(ops: readonly Op[]): void {
+    for (const op of ops) {
+      switch (op.kind) {
+        case 'for':
+          this.walkFor(op);
+          break;
+        case 'if':
+          this.walkIf(op);
+          break;
+        case 'yield':
+          throw new Error('tiling: yield handled by its parent');
+        case 'store': {
+          const layout = this.resultLayoutForStore(op);
+          const get = (v: Value): Value => this.inLayout(v, v.type.shape.length === 0 ? scalarLayout : layout);
+          rebuildSimple(this.b, op, get);
+          break;
+        }
+        default:
+          this.map.set(op.result.id, this.emitSimple(op));
+      }
+    }
+  }
+
+  private resultLayoutForStore(op: Op & { kind: 'store' }): Layout {
+    const operands = [op.value, op.ptr, ...(op.mask ? [op.mask] : [])];
+    const anchor = operands.find((v) => !this.isCheap(v)) ?? operands[0];
+    return anchor ? this.layoutOf(this.get(anchor)) : this.defaultLayout(op.ptr.type.shape);
+  }
+
+  private withLayout(type: Type, layout: Layout): Type {
+    return { ...type, layout };
+  }
+
+  private walkFor(op: Op & { kind: 'for' }): void {
+    const inits = op.inits.map((v) => this.get(v));
+    const types = inits.map((v) => this.withLayout(v.type, this.layoutOf(v)));
+    const results = this.b.forLoop(this.get(op.lower), this.get(op.upper), this.get(op.step), inits, op.span, (iv, carried) => {
+      const [oldIv, ...oldArgs] = op.body.args;
+      if (oldIv) this.map.set(oldIv.id, iv);
+      oldArgs.forEach((a, i) => {
+        const c = carried[i];
+        if (c) this.map.set(a.id, c);
+      });
+      return this.inBlock(() => {
+        this.walk(op.body.ops.slice(0, -1));
+        const y = op.body.ops[op.body.ops.length - 1];
+        if (y?.kind !== 'yield') throw new Error('tiling: loop body must end with yield');
+        return y.values.map((v, i) => this.inLayout(v, types[i]?.layout ?? scalarLayout));
+      });
+    }, types);
+    op.results.forEach((r, i) => {
+      const n = results[i];
+      if (n) this.map.set(r.id, n);
+    });
+  }
+
+  private walkIf(op: Op & { kind: 'if' }): void {
+    let layouts: Layout[] = [];
+    const branch = (block: Block, decide: boolean): Block =>
+      this.b.block([], () =>
+        this.inBlock(() => {
+          this.walk(block.ops.slice(0, -1));
+          const y = block.ops[block.ops.length - 1];
+          if (y?.kind !== 'yield') throw new Error('tiling: if branch must end with yield');
+          if (decide) layouts = y.values.map((v) => this.layoutOf(this.get(v)));
+          this.b.yieldOp(y.values.map((v, i) => this.inLayout(v, layouts[i] ?? scalarLayout)), y.span);
+        }),
+      );
+    const thenBlock = branch(op.thenBlock, true);
+    const elseBlock = branch(op.elseBlock, false);
+    const results = this.b.ifOp(this.get(op.cond), thenBlock, elseBlock, op.span);
+    op.results.forEach((r, i) => {
+      const n = results[i];
+      if (n) this.map.set(r.id, n);
+    });
+  }
+
+  private inBlock<T>(fn: () => T): T {
+    this.copies.push(new Map());
+    try {
+      return fn();
+    } finally {
+      this.copies.pop();
+    }
+  }
+}
+
+function elementwiseOperands(op: SimpleOp): Value[] {
+  switch (op.kind) {
+    case 'binary':
+      return [op.lhs, op.rhs];
+    case 'unary':
+    case 'cast':
+    case 'broadcast':
+      return [op.operand];
+    case 'fma':
+      return [op.a, op.b, op.c];
+    case 'select':
+      return [op.cond, op.onTrue, op.onFalse];
+    case 'addptr':
+      return [op.ptr, op.offset];
+    case 'load':
+      return [op.ptr, ...(op.mask ? [op.mask] : []), ...(op.other ? [op.other] : [])];
+    default:
+      return [];
+  }
+}

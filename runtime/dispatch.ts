@@ -1,0 +1,342 @@
+// Launching one compiled kernel: validate the arguments against the manifest
+// and the device, pack the scalars into the uniform struct, bind, encode,
+// submit. Everything that can be checked is checked before anything is
+// queued, so a bad launch leaves the device untouched.
+//
+// A launch is asynchronous: its promise settles once the work is submitted and
+// WebGPU has accepted it (or, with `wait: true`, once the GPU has finished it).
+// A later `tensor.read()` sees the result without awaiting the launch, because
+// every queue operation is ordered by the device's SubmissionOrder.
+
+import { LaunchError, TesseraError } from '../compiler/errors.js';
+import type { TesseraDevice } from './device.js';
+import { BYTES_PER_ELEMENT, describeValue, scalarProblem } from './dtypes.js';
+import type { CompiledKernel, KernelManifest } from './manifest.js';
+import {
+  cachesFor,
+  checkSameWgsl,
+  getPipelineEntry,
+  pipelineKey,
+  type PipelineEntry,
+} from './pipeline.js';
+import { Tensor } from './tensor.js';
+
+export { getPipeline, runtimeStats, type RuntimeStats } from './pipeline.js';
+
+/**
+ * Workgroup (program) counts along x, y, z: 1 to 3 of them, missing trailing
+ * ones are 1. A plain array rather than a tuple type, because grids are usually
+ * computed (`[cdiv(n, BLOCK)]` is a number[] to TypeScript); the length is
+ * checked at launch.
+ */
+export type Grid = readonly number[];
+
+export interface LaunchArgs {
+  /** One tensor per manifest buffer binding, by kernel parameter name. */
+  readonly tensors: Readonly<Record<string, Tensor>>;
+  /** One number per manifest uniform field, by kernel parameter name. */
+  readonly scalars?: Readonly<Record<string, number>>;
+  readonly grid: Grid;
+  /** Settle only when the GPU has finished the work, not just accepted it. */
+  readonly wait?: boolean;
+}
+
+/** A validated buffer binding, ready for the bind group. */
+interface BoundTensor {
+  readonly binding: number;
+  readonly tensor: Tensor;
+}
+
+/** Bind groups kept per pipeline; the least recently used one goes first. */
+const MAX_BIND_GROUPS_PER_PIPELINE = 64;
+
+export function dispatch(
+  device: TesseraDevice,
+  compiled: CompiledKernel,
+  args: LaunchArgs,
+): Promise<void> {
+  try {
+    const manifest = compiled.manifest;
+    device.assertAlive();
+    const grid = validateGrid(device, manifest, args.grid);
+    const bound = bindTensors(device, manifest, args.tensors);
+    const scalars = args.scalars ?? {};
+    const wait = args.wait ?? false;
+
+    const ready = cachesFor(device).ready.get(pipelineKey(manifest));
+    if (ready !== undefined && device.order.idle) {
+      // Warm path: no await between the call and the submit.
+      checkSameWgsl(ready, compiled);
+      cachesFor(device).stats.pipelineCacheHits++;
+      packUniforms(manifest, scalars, ready.uniformScratch);
+      return submit(device, ready, bound, grid, ready.uniformScratch, wait);
+    }
+    // Packed now, into a buffer of its own: the caller may change `scalars` meanwhile.
+    const uniforms = packUniforms(manifest, scalars);
+    let accepted: Promise<void> = Promise.resolve();
+    return device.order
+      .schedule(
+        (entry: PipelineEntry) => {
+          // Kept out of the scheduled op's result: later queue work need not wait for validation.
+          accepted = submit(device, entry, bound, grid, uniforms, wait);
+        },
+        getPipelineEntry(device, compiled),
+      )
+      .then(() => accepted);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
+ * Packs scalar arguments into the uniform struct the manifest describes
+ * (4-byte fields at the given offsets, little-endian as WGSL expects).
+ */
+export function packUniforms(
+  manifest: KernelManifest,
+  scalars: Readonly<Record<string, number>>,
+  target: ArrayBuffer = new ArrayBuffer(Math.max(16, manifest.uniformSize)),
+): ArrayBuffer {
+  const expected = new Set(manifest.uniforms.map((field) => field.param));
+  for (const param of Object.keys(scalars)) {
+    if (!expected.has(param)) {
+      throw new LaunchError(
+        'launch',
+        `kernel '${manifest.kernelName}' has no scalar parameter '${param}'; ` +
+          `its scalar parameters are: ${listOrNone([...expected])}`,
+      );
+    }
+  }
+  const view = new DataView(target);
+  for (const field of manifest.uniforms) {
+    const value = scalars[field.param];
+    if (value === undefined) {
+      throw new LaunchError(
+        'launch',
+        `kernel '${manifest.kernelName}' needs the scalar argument '${field.param}' (${field.dtype})`,
+      );
+    }
+    const problem = scalarProblem(field.dtype, value);
+    if (problem !== undefined) {
+      throw new LaunchError(
+        'launch',
+        `scalar argument '${field.param}' of kernel '${manifest.kernelName}' must be ${field.dtype}: ${problem}`,
+      );
+    }
+    if (field.offset % 4 !== 0 || field.offset + 4 > target.byteLength) {
+      throw new TesseraError(
+        'internal',
+        `uniform field '${field.param}' has offset ${field.offset} outside the ${manifest.uniformSize}-byte struct of kernel '${manifest.kernelName}'. This is a Tessera bug.`,
+      );
+    }
+    if (field.dtype === 'f32') view.setFloat32(field.offset, value, true);
+    else if (field.dtype === 'i32') view.setInt32(field.offset, value, true);
+    else view.setUint32(field.offset, value, true);
+  }
+  return target;
+}
+
+/** The grid as three workgroup counts, each within the device's limit. */
+export function validateGrid(
+  device: TesseraDevice,
+  manifest: KernelManifest,
+  grid: Grid,
+): readonly [number, number, number] {
+  const limit = device.limits.maxComputeWorkgroupsPerDimension;
+  const dims: readonly unknown[] = grid;
+  if (!Array.isArray(dims) || dims.length < 1 || dims.length > 3) {
+    throw new LaunchError(
+      'launch',
+      `the grid of kernel '${manifest.kernelName}' must be [x], [x, y] or [x, y, z], got ${describeValue(grid)}`,
+    );
+  }
+  const counts: [number, number, number] = [1, 1, 1];
+  dims.forEach((dim, axis) => {
+    if (typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1) {
+      throw new LaunchError(
+        'launch',
+        `grid[${axis}] of kernel '${manifest.kernelName}' is ${String(dim)}; every grid dimension must be a positive integer`,
+      );
+    }
+    if (dim > limit) {
+      throw new LaunchError(
+        'launch',
+        `grid[${axis}] of kernel '${manifest.kernelName}' is ${dim}, more than this device's ` +
+          `maxComputeWorkgroupsPerDimension (${limit}); use a bigger block so fewer programs are needed, ` +
+          'or spread the programs over another grid dimension',
+      );
+    }
+    counts[axis] = dim;
+  });
+  return counts;
+}
+
+/** Checks each tensor against its binding and the device, in manifest order. */
+function bindTensors(
+  device: TesseraDevice,
+  manifest: KernelManifest,
+  tensors: Readonly<Record<string, Tensor>>,
+): BoundTensor[] {
+  const kernel = `kernel '${manifest.kernelName}'`;
+  const expected = new Set(manifest.buffers.map((buffer) => buffer.param));
+  for (const param of Object.keys(tensors)) {
+    if (!expected.has(param)) {
+      throw new LaunchError(
+        'launch',
+        `${kernel} has no tensor parameter '${param}'; its tensor parameters are: ${listOrNone([...expected])}`,
+      );
+    }
+  }
+  const alignment = device.limits.minStorageBufferOffsetAlignment;
+  const maxBinding = device.limits.maxStorageBufferBindingSize;
+  const bound: BoundTensor[] = [];
+  for (const binding of manifest.buffers) {
+    const tensor = tensors[binding.param];
+    const what = `tensor argument '${binding.param}' of ${kernel}`;
+    if (tensor === undefined)
+      throw new LaunchError(
+        'launch',
+        `${kernel} needs the tensor argument '${binding.param}' (${binding.dtype})`,
+      );
+    if (!(tensor instanceof Tensor))
+      throw new LaunchError('launch', `${what} must be a Tensor, got ${describeValue(tensor)}`);
+    if (tensor.device !== device) {
+      throw new LaunchError(
+        'launch',
+        `${what} lives on another device ('${tensor.device.name}'); create it on the device you launch on`,
+      );
+    }
+    tensor.assertUsable('launch a kernel with');
+    if (tensor.dtype !== binding.dtype) {
+      throw new LaunchError(
+        'launch',
+        `${what} is a ${tensor.dtype} tensor, but the kernel was compiled for ${binding.dtype} there (binding ${binding.binding}); ` +
+          'pass a tensor of that dtype or compile the kernel for this one',
+      );
+    }
+    if (tensor.length === 0)
+      throw new LaunchError('launch', `${what} is empty; WebGPU cannot bind an empty buffer range`);
+    if (tensor.byteOffset % alignment !== 0) {
+      throw new LaunchError(
+        'launch',
+        `${what} is a view starting at byte ${tensor.byteOffset}, but this device binds storage buffers only at multiples of ` +
+          `minStorageBufferOffsetAlignment (${alignment} bytes = ${alignment / BYTES_PER_ELEMENT} elements); start the view at a ` +
+          'multiple of that, or pass the whole tensor and the offset as a scalar argument',
+      );
+    }
+    if (tensor.byteLength > maxBinding) {
+      throw new LaunchError(
+        'device',
+        `${what} spans ${tensor.byteLength} bytes, more than this device's maxStorageBufferBindingSize (${maxBinding}); ` +
+          'split it into views no larger than that and launch once per view',
+      );
+    }
+    bound.push({ binding: binding.binding, tensor });
+  }
+  checkWritableAliasing(manifest, bound);
+  return bound;
+}
+
+/** WebGPU refuses a dispatch that binds one buffer writable and also any other way; Tessera also refuses writable twice. */
+function checkWritableAliasing(manifest: KernelManifest, bound: readonly BoundTensor[]): void {
+  for (let i = 0; i < bound.length; i++) {
+    for (let j = i + 1; j < bound.length; j++) {
+      const a = bound[i];
+      const b = bound[j];
+      const accessA = manifest.buffers[i]?.access;
+      const accessB = manifest.buffers[j]?.access;
+      if (a === undefined || b === undefined || a.tensor.storage !== b.tensor.storage) continue;
+      if (accessA !== 'read_write' && accessB !== 'read_write') continue;
+      throw new LaunchError(
+        'launch',
+        `tensor arguments '${manifest.buffers[i]?.param}' (${accessA}) and '${manifest.buffers[j]?.param}' (${accessB}) of kernel ` +
+          `'${manifest.kernelName}' share one GPU buffer, and the kernel writes to it; one dispatch cannot bind a buffer it ` +
+          'writes more than once. Pass a separate tensor (e.g. a copy) for one of them',
+      );
+    }
+  }
+}
+
+function submit(
+  device: TesseraDevice,
+  entry: PipelineEntry,
+  bound: readonly BoundTensor[],
+  grid: readonly [number, number, number],
+  uniforms: ArrayBuffer,
+  wait: boolean,
+): Promise<void> {
+  device.assertAlive();
+  for (const { tensor } of bound)
+    if (tensor.storage.freed) tensor.assertUsable('launch a kernel with');
+  const gpu = device.gpu;
+  const stats = cachesFor(device).stats;
+  stats.launches++;
+  gpu.pushErrorScope('validation');
+  if (entry.uniformBuffer !== null) gpu.queue.writeBuffer(entry.uniformBuffer, 0, uniforms);
+  const encoder = gpu.createCommandEncoder({ label: entry.manifest.kernelName });
+  const pass = encoder.beginComputePass({ label: entry.manifest.kernelName });
+  pass.setPipeline(entry.pipeline);
+  pass.setBindGroup(0, bindGroupFor(device, entry, bound));
+  pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
+  pass.end();
+  gpu.queue.submit([encoder.finish()]);
+  const accepted = gpu.popErrorScope().then((error) => {
+    if (error !== null) {
+      throw new TesseraError(
+        'internal',
+        `WebGPU rejected the dispatch of kernel '${entry.manifest.kernelName}' (${entry.manifest.specializationKey}): ${error.message}\n` +
+          'The launch arguments passed validation, so this is a Tessera bug.',
+      );
+    }
+  });
+  if (!wait) return accepted;
+  return accepted.then(async () => {
+    await gpu.queue.onSubmittedWorkDone();
+    device.assertAlive();
+  });
+}
+
+function bindGroupFor(
+  device: TesseraDevice,
+  entry: PipelineEntry,
+  bound: readonly BoundTensor[],
+): GPUBindGroup {
+  const stats = cachesFor(device).stats;
+  const key = bound
+    .map(({ tensor }) => `${tensor.storage.id}@${tensor.byteOffset}+${tensor.byteLength}`)
+    .join(',');
+  const cached = entry.bindGroups.get(key);
+  if (cached !== undefined) {
+    stats.bindGroupCacheHits++;
+    // Re-insert so the Map's order stays least-recently-used first.
+    entry.bindGroups.delete(key);
+    entry.bindGroups.set(key, cached);
+    return cached;
+  }
+  const entries: GPUBindGroupEntry[] = bound.map(({ binding, tensor }) => ({
+    binding,
+    resource: { buffer: tensor.buffer, offset: tensor.byteOffset, size: tensor.byteLength },
+  }));
+  if (entry.uniformBuffer !== null && entry.manifest.uniformBinding !== null) {
+    entries.push({
+      binding: entry.manifest.uniformBinding,
+      resource: { buffer: entry.uniformBuffer },
+    });
+  }
+  const bindGroup = device.gpu.createBindGroup({
+    label: entry.manifest.kernelName,
+    layout: entry.bindGroupLayout,
+    entries,
+  });
+  stats.bindGroupsCreated++;
+  entry.bindGroups.set(key, bindGroup);
+  if (entry.bindGroups.size > MAX_BIND_GROUPS_PER_PIPELINE) {
+    const oldest = entry.bindGroups.keys().next();
+    if (oldest.done !== true) entry.bindGroups.delete(oldest.value);
+  }
+  return bindGroup;
+}
+
+function listOrNone(names: readonly string[]): string {
+  return names.length === 0 ? '(none)' : names.map((name) => `'${name}'`).join(', ');
+}

@@ -1,0 +1,46 @@
+// What the compiler hands the runtime (and, later, what the CLI writes next to
+// the .wgsl): everything needed to bind and dispatch one specialized kernel,
+// with nothing that needs the compiler at run time.
+
+/** Element types a buffer can hold. */
+export type BufferDType = 'f32' | 'i32' | 'u32';
+/** Types a scalar argument can have. */
+export type ScalarArgDType = 'f32' | 'i32' | 'u32';
+
+export interface BufferBinding {
+  readonly kind: 'buffer';
+  /** Kernel parameter name (never emitted into WGSL). */
+  readonly param: string;
+  readonly binding: number;
+  readonly dtype: BufferDType;
+  readonly access: 'read' | 'read_write';
+}
+
+export interface UniformField {
+  readonly param: string;
+  readonly dtype: ScalarArgDType;
+  /** Byte offset inside the uniform struct. */
+  readonly offset: number;
+}
+
+export interface KernelManifest {
+  readonly kernelName: string;
+  readonly entryPoint: string;
+  /** The explicit, printable specialization key this module was compiled for. */
+  readonly specializationKey: string;
+  readonly workgroupSize: number;
+  readonly buffers: readonly BufferBinding[];
+  /** The scalar arguments, packed into one uniform struct at `uniformBinding`. */
+  readonly uniforms: readonly UniformField[];
+  readonly uniformBinding: number | null;
+  /** Size of the uniform struct in bytes (a multiple of 16), 0 if there is none. */
+  readonly uniformSize: number;
+  readonly workgroupStorageBytes: number;
+  readonly requiredFeatures: readonly string[];
+  readonly compilerVersion: string;
+}
+
+export interface CompiledKernel {
+  readonly wgsl: string;
+  readonly manifest: KernelManifest;
+}
