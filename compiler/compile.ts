@@ -27,8 +27,10 @@ export interface Pass {
 export const pipeline: readonly Pass[] = [
   { name: 'canonicalize', run: canonicalize, tiled: false },
   { name: 'tiling', run: (k) => tiling(k), tiled: true },
-  { name: 'canonicalize-tiled', run: canonicalize, tiled: true },
   { name: 'masking', run: masking, tiled: true },
+  // Tiling rematerializes index math per layout and masking adds constants:
+  // merge what became duplicate.
+  { name: 'canonicalize-tiled', run: canonicalize, tiled: true },
 ];
 
 export interface CompileOptions {

@@ -151,7 +151,8 @@ export const opEmitters: OpEmitters = {
 
 export function emitOps(e: Emitter, ops: readonly Op[]): void {
   for (const op of ops) {
-    if (op.kind !== 'yield') e.sourceComment(op.span);
+    // Ops that emit no WGSL of their own do not need a comment.
+    if (op.kind !== 'yield' && op.kind !== 'argument' && op.kind !== 'constant') e.sourceComment(op.span);
     emitOne(e, op);
   }
 }
