@@ -32,4 +32,9 @@ if [ "$(uname -s)" = "Linux" ] && [ -r /etc/debian_version ] && ! have_lavapipe;
 fi
 
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+
+# A fresh machine may lack XDG_RUNTIME_DIR, which some Vulkan loaders warn about.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/xdg-runtime-$(id -u)}"
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+npx tsx scripts/check-device.ts
 echo "setup: done ($(dpkg-query -W -f='mesa-vulkan-drivers ${Version}' mesa-vulkan-drivers 2>/dev/null || echo 'no mesa'))"

@@ -8,11 +8,17 @@
 // AST builder applies JavaScript precedence. That keeps the grammar short and
 // the CST shallow.
 
-import { EOF, EMPTY_ALT, type IToken } from 'chevrotain';
+import { EOF, EMPTY_ALT, type IOrAlt, type IToken, type OrMethodOpts } from 'chevrotain';
 import * as T from './lexer.js';
 import { TypeGrammar } from './type-grammar.js';
 
 export class KernelParser extends TypeGrammar {
+  // The alternatives of the hottest ORs, built once (chevrotain's documented
+  // optimization: an inline array literal is re-allocated on every invocation).
+  private statementAlternatives: OrMethodOpts<unknown> | undefined;
+  private primaryAlternatives: OrMethodOpts<unknown> | undefined;
+  private callSuffixAlternatives: IOrAlt<unknown>[] | undefined;
+
   constructor() {
     super();
     this.performSelfAnalysis();
@@ -187,23 +193,25 @@ export class KernelParser extends TypeGrammar {
   // ---- statements --------------------------------------------------------------------
 
   public statement = this.RULE('statement', () => {
-    this.OR({
-      ERR_MSG: 'a statement',
-      IGNORE_AMBIGUITIES: true, // `{` starts a block, never an object literal
-      DEF: [
-        { ALT: () => this.SUBRULE(this.block) },
-        { ALT: () => this.SUBRULE(this.variableStatement) },
-        { ALT: () => this.SUBRULE(this.ifStatement) },
-        { ALT: () => this.SUBRULE(this.forStatement) },
-        { ALT: () => this.SUBRULE(this.whileStatement) },
-        { ALT: () => this.SUBRULE(this.doWhileStatement) },
-        { ALT: () => this.SUBRULE(this.returnStatement) },
-        { ALT: () => this.SUBRULE(this.breakStatement) },
-        { ALT: () => this.SUBRULE(this.continueStatement) },
-        { ALT: () => this.SUBRULE(this.emptyStatement) },
-        { ALT: () => this.SUBRULE(this.expressionStatement) },
-      ],
-    });
+    this.OR(
+      (this.statementAlternatives ??= {
+        ERR_MSG: 'a statement',
+        IGNORE_AMBIGUITIES: true, // `{` starts a block, never an object literal
+        DEF: [
+          { ALT: () => this.SUBRULE(this.block) },
+          { ALT: () => this.SUBRULE(this.variableStatement) },
+          { ALT: () => this.SUBRULE(this.ifStatement) },
+          { ALT: () => this.SUBRULE(this.forStatement) },
+          { ALT: () => this.SUBRULE(this.whileStatement) },
+          { ALT: () => this.SUBRULE(this.doWhileStatement) },
+          { ALT: () => this.SUBRULE(this.returnStatement) },
+          { ALT: () => this.SUBRULE(this.breakStatement) },
+          { ALT: () => this.SUBRULE(this.continueStatement) },
+          { ALT: () => this.SUBRULE(this.emptyStatement) },
+          { ALT: () => this.SUBRULE(this.expressionStatement) },
+        ],
+      }),
+    );
   });
 
   /** `;` or a place where JS automatic semicolon insertion applies. */
@@ -261,7 +269,7 @@ export class KernelParser extends TypeGrammar {
   public ifStatement = this.RULE('ifStatement', () => {
     this.CONSUME(T.If);
     this.CONSUME(T.LParen, { ERR_MSG: "expected '(' after 'if'" });
-    this.SUBRULE(this.expression, { LABEL: 'test' });
+    this.SUBRULE(this.assignmentExpression, { LABEL: 'test' });
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the if condition" });
     this.SUBRULE(this.statement, { LABEL: 'consequent' });
     // Greedy: a dangling `else` belongs to the nearest `if`, as in JS.
@@ -300,20 +308,20 @@ export class KernelParser extends TypeGrammar {
     this.OPTION(() => {
       this.OR([
         { ALT: () => this.SUBRULE(this.variableDeclarationList, { LABEL: 'init' }) },
-        { ALT: () => this.SUBRULE(this.expression, { LABEL: 'initExpression' }) },
+        { ALT: () => this.SUBRULE(this.assignmentExpression, { LABEL: 'initExpression' }) },
       ]);
     });
     this.CONSUME(T.Semicolon, { ERR_MSG: "expected ';' after the for loop's initializer" });
-    this.OPTION2(() => this.SUBRULE2(this.expression, { LABEL: 'test' }));
+    this.OPTION2(() => this.SUBRULE2(this.assignmentExpression, { LABEL: 'test' }));
     this.CONSUME2(T.Semicolon, { ERR_MSG: "expected ';' after the for loop's condition" });
-    this.OPTION3(() => this.SUBRULE3(this.expression, { LABEL: 'update' }));
+    this.OPTION3(() => this.SUBRULE3(this.assignmentExpression, { LABEL: 'update' }));
   });
 
   /** Parsed only so that lowering can reject `while` with a clear message. */
   public whileStatement = this.RULE('whileStatement', () => {
     this.CONSUME(T.While);
     this.CONSUME(T.LParen, { ERR_MSG: "expected '(' after 'while'" });
-    this.SUBRULE(this.expression);
+    this.SUBRULE(this.assignmentExpression);
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the while condition" });
     this.SUBRULE(this.statement);
   });
@@ -323,7 +331,7 @@ export class KernelParser extends TypeGrammar {
     this.SUBRULE(this.statement);
     this.CONSUME(T.While, { ERR_MSG: "expected 'while' after the body of 'do'" });
     this.CONSUME(T.LParen, { ERR_MSG: "expected '(' after 'while'" });
-    this.SUBRULE(this.expression);
+    this.SUBRULE(this.assignmentExpression);
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the while condition" });
     this.OPTION(() => this.CONSUME(T.Semicolon));
   });
@@ -333,7 +341,7 @@ export class KernelParser extends TypeGrammar {
     // `return` followed by a line break returns nothing (JS ASI).
     this.OPTION({
       GATE: () => !this.nextOnNewLine() && !this.is(1, T.Semicolon) && !this.is(1, T.RCurly),
-      DEF: () => this.SUBRULE(this.expression, { LABEL: 'value' }),
+      DEF: () => this.SUBRULE(this.assignmentExpression, { LABEL: 'value' }),
     });
     this.SUBRULE(this.statementEnd);
   });
@@ -353,17 +361,13 @@ export class KernelParser extends TypeGrammar {
   });
 
   public expressionStatement = this.RULE('expressionStatement', () => {
-    this.SUBRULE(this.expression);
+    this.SUBRULE(this.assignmentExpression);
     this.SUBRULE(this.statementEnd);
   });
 
   // ---- expressions --------------------------------------------------------------------
 
-  /** No comma operator: an expression is an assignment expression. */
-  public expression = this.RULE('expression', () => {
-    this.SUBRULE(this.assignmentExpression);
-  });
-
+  /** No comma operator: every expression is an assignment expression. */
   public assignmentExpression = this.RULE('assignmentExpression', () => {
     this.SUBRULE(this.conditionalExpression);
     this.OPTION(() => {
@@ -383,22 +387,10 @@ export class KernelParser extends TypeGrammar {
   });
 
   public binaryExpression = this.RULE('binaryExpression', () => {
-    this.SUBRULE(this.asExpression, { LABEL: 'operand' });
+    this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
     this.MANY(() => {
       this.CONSUME(T.BinaryOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.asExpression, { LABEL: 'operand' });
-    });
-  });
-
-  /** `x as T` / `x satisfies T`: the type is dropped, as tsc and esbuild do. */
-  public asExpression = this.RULE('asExpression', () => {
-    this.SUBRULE(this.unaryExpression);
-    this.MANY({
-      GATE: () => !this.nextOnNewLine(),
-      DEF: () => {
-        this.OR([{ ALT: () => this.CONSUME(T.As) }, { ALT: () => this.CONSUME(T.Satisfies) }]);
-        this.SUBRULE(this.type);
-      },
+      this.SUBRULE2(this.unaryExpression, { LABEL: 'operand' });
     });
   });
 
@@ -412,61 +404,76 @@ export class KernelParser extends TypeGrammar {
             this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
           },
         },
-        { ALT: () => this.SUBRULE(this.postfixExpression) },
+        { ALT: () => this.SUBRULE(this.callExpression) },
       ],
     });
   });
 
-  public postfixExpression = this.RULE('postfixExpression', () => {
-    this.SUBRULE(this.callExpression);
+  /**
+   * `a.b[c](d)`, then an optional postfix `++`/`--`, then any `as T` /
+   * `satisfies T`. Those two live here rather than in rules of their own to keep
+   * the rule chain per operand short (chevrotain pays per rule invocation). For
+   * `as` the placement cannot change the AST: the type is dropped, as tsc and
+   * esbuild do, so `-x as T` and `-(x as T)` are the same tree.
+   */
+  public callExpression = this.RULE('callExpression', () => {
+    this.SUBRULE(this.primaryExpression);
+    this.MANY(() => this.SUBRULE(this.callSuffix));
     // `x\n++y` is `x; ++y` in JS, so a postfix operator must be on the same line.
     this.OPTION({
       GATE: () => !this.nextOnNewLine(),
       DEF: () =>
         this.OR([
-          { ALT: () => this.CONSUME(T.PlusPlus, { LABEL: 'operator' }) },
-          { ALT: () => this.CONSUME(T.MinusMinus, { LABEL: 'operator' }) },
+          { ALT: () => this.CONSUME(T.PlusPlus, { LABEL: 'postfix' }) },
+          { ALT: () => this.CONSUME(T.MinusMinus, { LABEL: 'postfix' }) },
         ]),
     });
-  });
-
-  public callExpression = this.RULE('callExpression', () => {
-    this.SUBRULE(this.primaryExpression);
-    this.MANY(() => this.SUBRULE(this.callSuffix));
+    this.MANY2({
+      GATE: () => !this.nextOnNewLine(),
+      DEF: () => {
+        this.OR2([{ ALT: () => this.CONSUME(T.As) }, { ALT: () => this.CONSUME(T.Satisfies) }]);
+        this.SUBRULE(this.type);
+      },
+    });
   });
 
   /** One link of `a.b[c](d)!`; a subrule so the links stay in source order in the CST. */
   public callSuffix = this.RULE('callSuffix', () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Dot);
-          this.CONSUME(T.IdentifierName, {
-            LABEL: 'property',
-            ERR_MSG: "expected a property name after '.'",
-          });
+    this.OR(
+      (this.callSuffixAlternatives ??= [
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            this.CONSUME(T.IdentifierName, {
+              LABEL: 'property',
+              ERR_MSG: "expected a property name after '.'",
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.QuestionDot, { LABEL: 'optional' });
-          this.OR2([
-            { ALT: () => this.CONSUME2(T.IdentifierName, { LABEL: 'property' }) },
-            { ALT: () => this.SUBRULE(this.arguments) },
-            { ALT: () => this.SUBRULE(this.indexSuffix) },
-          ]);
+        {
+          ALT: () => {
+            this.CONSUME(T.QuestionDot, { LABEL: 'optional' });
+            this.OR2([
+              { ALT: () => this.CONSUME2(T.IdentifierName, { LABEL: 'property' }) },
+              { ALT: () => this.SUBRULE(this.arguments) },
+              { ALT: () => this.SUBRULE(this.indexSuffix) },
+            ]);
+          },
         },
-      },
-      { ALT: () => this.SUBRULE2(this.indexSuffix) },
-      { ALT: () => this.SUBRULE2(this.arguments) },
-      // TS non-null assertion `x!`; dropped. Same line only, as in TypeScript.
-      { GATE: () => !this.nextOnNewLine(), ALT: () => this.CONSUME(T.Bang, { LABEL: 'nonNull' }) },
-    ]);
+        { ALT: () => this.SUBRULE2(this.indexSuffix) },
+        { ALT: () => this.SUBRULE2(this.arguments) },
+        // TS non-null assertion `x!`; dropped. Same line only, as in TypeScript.
+        {
+          GATE: () => !this.nextOnNewLine(),
+          ALT: () => this.CONSUME(T.Bang, { LABEL: 'nonNull' }),
+        },
+      ]),
+    );
   });
 
   public indexSuffix = this.RULE('indexSuffix', () => {
     this.CONSUME(T.LBracket);
-    this.SUBRULE(this.expression);
+    this.SUBRULE(this.assignmentExpression);
     this.CONSUME(T.RBracket, { ERR_MSG: "expected ']' to close the index" });
   });
 
@@ -487,30 +494,32 @@ export class KernelParser extends TypeGrammar {
   });
 
   public primaryExpression = this.RULE('primaryExpression', () => {
-    this.OR({
-      ERR_MSG: 'an expression',
-      IGNORE_AMBIGUITIES: true, // arrows vs parentheses/identifiers are settled by the gates
-      DEF: [
-        { GATE: () => this.arrowAhead(), ALT: () => this.SUBRULE(this.arrowFunction) },
-        { GATE: () => this.functionAhead(), ALT: () => this.SUBRULE(this.functionExpression) },
-        { ALT: () => this.SUBRULE(this.parenthesizedExpression) },
-        { ALT: () => this.CONSUME(T.Identifier) },
-        { ALT: () => this.CONSUME(T.NumberLiteral) },
-        { ALT: () => this.CONSUME(T.StringLiteral) },
-        { ALT: () => this.CONSUME(T.TemplateLiteral) },
-        { ALT: () => this.CONSUME(T.True) },
-        { ALT: () => this.CONSUME(T.False) },
-        { ALT: () => this.CONSUME(T.This) },
-        { ALT: () => this.SUBRULE(this.arrayLiteral) },
-        { ALT: () => this.SUBRULE(this.objectLiteral) },
-        { ALT: () => this.SUBRULE(this.newExpression) },
-      ],
-    });
+    this.OR(
+      (this.primaryAlternatives ??= {
+        ERR_MSG: 'an expression',
+        IGNORE_AMBIGUITIES: true, // arrows vs parentheses/identifiers are settled by the gates
+        DEF: [
+          { GATE: () => this.arrowAhead(), ALT: () => this.SUBRULE(this.arrowFunction) },
+          { GATE: () => this.functionAhead(), ALT: () => this.SUBRULE(this.functionExpression) },
+          { ALT: () => this.SUBRULE(this.parenthesizedExpression) },
+          { ALT: () => this.CONSUME(T.Identifier) },
+          { ALT: () => this.CONSUME(T.NumberLiteral) },
+          { ALT: () => this.CONSUME(T.StringLiteral) },
+          { ALT: () => this.CONSUME(T.TemplateLiteral) },
+          { ALT: () => this.CONSUME(T.True) },
+          { ALT: () => this.CONSUME(T.False) },
+          { ALT: () => this.CONSUME(T.This) },
+          { ALT: () => this.SUBRULE(this.arrayLiteral) },
+          { ALT: () => this.SUBRULE(this.objectLiteral) },
+          { ALT: () => this.SUBRULE(this.newExpression) },
+        ],
+      }),
+    );
   });
 
   public parenthesizedExpression = this.RULE('parenthesizedExpression', () => {
     this.CONSUME(T.LParen);
-    this.SUBRULE(this.expression);
+    this.SUBRULE(this.assignmentExpression);
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the parenthesized expression" });
   });
 

@@ -221,7 +221,7 @@ export class AstBuilder extends BaseVisitor {
             const value = optionalNode(r, 'value');
             const span = this.nodeSpan(inner);
             return value
-              ? { kind: 'return', value: this.expression(value), span }
+              ? { kind: 'return', value: this.assignmentExpression(value), span }
               : { kind: 'return', span };
           });
         case 'breakStatement':
@@ -233,7 +233,7 @@ export class AstBuilder extends BaseVisitor {
         case 'expressionStatement':
           return {
             kind: 'expression',
-            expr: this.expression(requiredNode(inner.children, 'expression')),
+            expr: this.assignmentExpression(requiredNode(inner.children, 'assignmentExpression')),
             span: this.nodeSpan(inner),
           };
         default:
@@ -267,7 +267,7 @@ export class AstBuilder extends BaseVisitor {
 
   private ifStatement(node: CstNode): Stmt {
     return this.at(node, (c) => {
-      const test = this.expression(requiredNode(c, 'test'));
+      const test = this.assignmentExpression(requiredNode(c, 'test'));
       const consequent = this.statement(requiredNode(c, 'consequent'));
       const alternate = optionalNode(c, 'alternate');
       const span = this.nodeSpan(node);
@@ -313,14 +313,14 @@ export class AstBuilder extends BaseVisitor {
         else if (initExpression)
           init = {
             kind: 'expression',
-            expr: this.expression(initExpression),
+            expr: this.assignmentExpression(initExpression),
             span: this.nodeSpan(initExpression),
           };
         return {
           kind: 'for',
           ...(init ? { init } : {}),
-          ...(test ? { test: this.expression(test) } : {}),
-          ...(update ? { update: this.expression(update) } : {}),
+          ...(test ? { test: this.assignmentExpression(test) } : {}),
+          ...(update ? { update: this.assignmentExpression(update) } : {}),
           body,
           span,
         };
@@ -329,10 +329,6 @@ export class AstBuilder extends BaseVisitor {
   }
 
   // ---- expressions -------------------------------------------------------------------------
-
-  private expression(node: CstNode): Expr {
-    return this.at(node, (c) => this.assignmentExpression(requiredNode(c, 'assignmentExpression')));
-  }
 
   private assignmentExpression(node: CstNode): Expr {
     return this.at(node, (c) => {
@@ -419,7 +415,7 @@ export class AstBuilder extends BaseVisitor {
   private unaryExpression(node: CstNode): Expr {
     return this.at(node, (c) => {
       const operator = optionalToken(c, 'operator');
-      if (!operator) return this.postfixExpression(requiredNode(c, 'postfixExpression'));
+      if (!operator) return this.callExpression(requiredNode(c, 'callExpression'));
       const operand = this.unaryExpression(requiredNode(c, 'operand'));
       const span = this.nodeSpan(node);
       const op = operator.image;
@@ -428,15 +424,6 @@ export class AstBuilder extends BaseVisitor {
       if (op === '++' || op === '--') return this.update(op, true, operand, span);
       this.report('unsupported', `'${op}' is not supported in kernels`, this.tokenSpan(operator));
       return operand;
-    });
-  }
-
-  private postfixExpression(node: CstNode): Expr {
-    return this.at(node, (c) => {
-      const target = this.callExpression(requiredNode(c, 'callExpression'));
-      const operator = optionalToken(c, 'operator');
-      if (!operator) return target;
-      return this.update(operator.image === '++' ? '++' : '--', false, target, this.nodeSpan(node));
     });
   }
 
@@ -454,7 +441,10 @@ export class AstBuilder extends BaseVisitor {
     return this.at(node, (c) => {
       let expr = this.primaryExpression(requiredNode(c, 'primaryExpression'));
       for (const suffix of nodes(c, 'callSuffix')) expr = this.callSuffix(suffix, expr);
-      return expr;
+      const postfix = optionalToken(c, 'postfix');
+      if (!postfix) return expr;
+      const op = postfix.image === '++' ? '++' : '--';
+      return this.update(op, false, expr, joinSpans(expr.span, this.tokenSpan(postfix)));
     });
   }
 
@@ -476,7 +466,7 @@ export class AstBuilder extends BaseVisitor {
         return {
           kind: 'index',
           object,
-          index: this.expression(requiredNode(index.children, 'expression')),
+          index: this.assignmentExpression(requiredNode(index.children, 'assignmentExpression')),
           span,
         };
       const args = requiredNode(c, 'arguments');
@@ -523,7 +513,9 @@ export class AstBuilder extends BaseVisitor {
           return { kind: 'function', span }; // lowering rejects closures by name
         case 'parenthesizedExpression': {
           // The span grows to include the parentheses, so `(a + b) * c` underlines from `(`.
-          const inner = this.expression(requiredNode(element.children, 'expression'));
+          const inner = this.assignmentExpression(
+            requiredNode(element.children, 'assignmentExpression'),
+          );
           return { ...inner, span };
         }
         case 'arrayLiteral':
