@@ -125,8 +125,9 @@ export const opEmitters: OpEmitters = {
     const binding = e.get(op.ptr).binding ?? 0;
     e.storedBindings.add(binding);
     const view = e.view(op.value);
-    const owner = ownerPredicate(view, e);
     const scalar = op.value.type.shape.length === 0;
+    // Every invocation holds a scalar; one store is enough.
+    const owner = scalar ? 'tid == 0u' : ownerPredicate(view, e);
     view.slots.forEach((_, i) => {
       const at = (v: Value): string => e.slot(v, scalar || v.type.shape.length === 0 ? 0 : i);
       const conds = [owner, op.mask ? at(op.mask) : null].filter((c): c is string => c !== null);
