@@ -185,9 +185,10 @@ export const unsupportedKeywords: readonly TokenType[] = [
   'import',
   'export',
   'enum',
-  'extends',
   'super',
 ].map((word) => keyword(word, [UnsupportedKeyword]));
+/** Only valid in a type parameter list (`<T extends DType>`); elsewhere it means a class. */
+export const Extends = keyword('extends', [UnsupportedKeyword]);
 
 // ---- punctuators ------------------------------------------------------------------------
 

@@ -8,7 +8,15 @@
 // AST builder applies JavaScript precedence. That keeps the grammar short and
 // the CST shallow.
 
-import { EOF, EMPTY_ALT, type IOrAlt, type IToken, type OrMethodOpts } from 'chevrotain';
+import {
+  EOF,
+  EMPTY_ALT,
+  tokenLabel,
+  type IOrAlt,
+  type IToken,
+  type OrMethodOpts,
+  type TokenType,
+} from 'chevrotain';
 import * as T from './lexer.js';
 import { TypeGrammar } from './type-grammar.js';
 
@@ -42,9 +50,11 @@ export class KernelParser extends TypeGrammar {
     return this.is(1, T.FunctionKeyword) || (this.is(1, T.Async) && this.is(2, T.FunctionKeyword));
   }
 
+  /** `name(` or `name<T>(`, optionally after `async`. */
   private methodAhead(): boolean {
-    if (this.is(1, T.Async) && this.is(2, T.IdentifierName) && this.is(3, T.LParen)) return true;
-    return this.is(1, T.IdentifierName) && this.is(2, T.LParen);
+    const opens = (i: number) => this.is(i, T.LParen) || this.is(i, T.Less);
+    if (this.is(1, T.Async) && this.is(2, T.IdentifierName) && opens(3)) return true;
+    return this.is(1, T.IdentifierName) && opens(2);
   }
 
   /**
@@ -105,6 +115,26 @@ export class KernelParser extends TypeGrammar {
     return undefined;
   }
 
+  /**
+   * `item (, item)* ,?` up to (not including) `close`. Shaped so that the token
+   * after the loop is `close` itself: with recovery enabled, chevrotain computes
+   * follow sets at every loop exit where the next token is not the one the
+   * grammar expects after the loop (with a trailing `OPTION(',')` that would be
+   * every list). Occurrence index 9 keeps clear of the calling rule's own DSL calls.
+   */
+  private commaList(close: TokenType, what: string, first: () => void, rest: () => void): void {
+    this.OPTION9(() => {
+      first();
+      this.MANY9(() => {
+        this.CONSUME9(T.Comma);
+        this.OR9({
+          ERR_MSG: `${what} or ${tokenLabel(close)}`,
+          DEF: [{ ALT: rest }, { GATE: () => this.is(1, close), ALT: EMPTY_ALT() }],
+        });
+      });
+    });
+  }
+
   // ---- entry -----------------------------------------------------------------------------
 
   /** One function: declaration/expression, arrow, or method shorthand (`fn.toString()` of a method). */
@@ -126,6 +156,7 @@ export class KernelParser extends TypeGrammar {
     this.CONSUME(T.FunctionKeyword);
     this.OPTION2(() => this.CONSUME(T.Star, { LABEL: 'generator' }));
     this.OPTION3(() => this.CONSUME(T.Identifier, { LABEL: 'name' }));
+    this.OPTION5(() => this.SUBRULE(this.typeParameters));
     this.SUBRULE(this.parameterList);
     this.OPTION4(() => this.SUBRULE(this.typeAnnotation, { LABEL: 'returnType' }));
     this.SUBRULE(this.functionBody);
@@ -134,6 +165,7 @@ export class KernelParser extends TypeGrammar {
   public methodDefinition = this.RULE('methodDefinition', () => {
     this.OPTION({ GATE: () => !this.is(2, T.LParen), DEF: () => this.CONSUME(T.Async) });
     this.CONSUME(T.IdentifierName, { LABEL: 'name' });
+    this.OPTION3(() => this.SUBRULE(this.typeParameters));
     this.SUBRULE(this.parameterList);
     this.OPTION2(() => this.SUBRULE(this.typeAnnotation, { LABEL: 'returnType' }));
     this.SUBRULE(this.functionBody);
@@ -159,17 +191,12 @@ export class KernelParser extends TypeGrammar {
 
   public parameterList = this.RULE('parameterList', () => {
     this.CONSUME(T.LParen, { ERR_MSG: "expected '(' to start the parameter list" });
-    this.OPTION(() => {
-      this.SUBRULE(this.parameter);
-      this.MANY({
-        GATE: () => !this.is(2, T.RParen), // a trailing comma
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE2(this.parameter);
-        },
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
+    this.commaList(
+      T.RParen,
+      'a parameter',
+      () => this.SUBRULE(this.parameter),
+      () => this.SUBRULE2(this.parameter),
+    );
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the parameter list" });
   });
 
@@ -394,6 +421,12 @@ export class KernelParser extends TypeGrammar {
     });
   });
 
+  /**
+   * A prefix operator, or `a.b[c](d)` with an optional postfix `++`/`--` and
+   * any `as T` / `satisfies T`. For `as` the placement cannot change the AST:
+   * the type is dropped, as tsc and esbuild do, so `-x as T` and `-(x as T)`
+   * are the same tree.
+   */
   public unaryExpression = this.RULE('unaryExpression', () => {
     this.OR({
       ERR_MSG: 'an expression',
@@ -404,37 +437,38 @@ export class KernelParser extends TypeGrammar {
             this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
           },
         },
-        { ALT: () => this.SUBRULE(this.callExpression) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.callExpression);
+            // `x\n++y` is `x; ++y` in JS, so a postfix operator must be on the same line.
+            this.OPTION({
+              GATE: () => !this.nextOnNewLine(),
+              DEF: () =>
+                this.OR2([
+                  { ALT: () => this.CONSUME(T.PlusPlus, { LABEL: 'postfix' }) },
+                  { ALT: () => this.CONSUME(T.MinusMinus, { LABEL: 'postfix' }) },
+                ]),
+            });
+            this.MANY({
+              GATE: () => !this.nextOnNewLine(),
+              DEF: () => {
+                this.OR3([
+                  { ALT: () => this.CONSUME(T.As) },
+                  { ALT: () => this.CONSUME(T.Satisfies) },
+                ]);
+                this.SUBRULE(this.type);
+              },
+            });
+          },
+        },
       ],
     });
   });
 
-  /**
-   * `a.b[c](d)`, then an optional postfix `++`/`--`, then any `as T` /
-   * `satisfies T`. Those two live here rather than in rules of their own to keep
-   * the rule chain per operand short (chevrotain pays per rule invocation). For
-   * `as` the placement cannot change the AST: the type is dropped, as tsc and
-   * esbuild do, so `-x as T` and `-(x as T)` are the same tree.
-   */
+  /** The loop ends the rule: see `commaList` on why that matters for speed. */
   public callExpression = this.RULE('callExpression', () => {
     this.SUBRULE(this.primaryExpression);
     this.MANY(() => this.SUBRULE(this.callSuffix));
-    // `x\n++y` is `x; ++y` in JS, so a postfix operator must be on the same line.
-    this.OPTION({
-      GATE: () => !this.nextOnNewLine(),
-      DEF: () =>
-        this.OR([
-          { ALT: () => this.CONSUME(T.PlusPlus, { LABEL: 'postfix' }) },
-          { ALT: () => this.CONSUME(T.MinusMinus, { LABEL: 'postfix' }) },
-        ]),
-    });
-    this.MANY2({
-      GATE: () => !this.nextOnNewLine(),
-      DEF: () => {
-        this.OR2([{ ALT: () => this.CONSUME(T.As) }, { ALT: () => this.CONSUME(T.Satisfies) }]);
-        this.SUBRULE(this.type);
-      },
-    });
   });
 
   /** One link of `a.b[c](d)!`; a subrule so the links stay in source order in the CST. */
@@ -479,17 +513,12 @@ export class KernelParser extends TypeGrammar {
 
   public arguments = this.RULE('arguments', () => {
     this.CONSUME(T.LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.assignmentExpression, { LABEL: 'argument' });
-      this.MANY({
-        GATE: () => !this.is(2, T.RParen),
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE2(this.assignmentExpression, { LABEL: 'argument' });
-        },
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
+    this.commaList(
+      T.RParen,
+      'an argument',
+      () => this.SUBRULE(this.assignmentExpression, { LABEL: 'argument' }),
+      () => this.SUBRULE2(this.assignmentExpression, { LABEL: 'argument' }),
+    );
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the argument list" });
   });
 
@@ -531,33 +560,23 @@ export class KernelParser extends TypeGrammar {
 
   public arrayLiteral = this.RULE('arrayLiteral', () => {
     this.CONSUME(T.LBracket);
-    this.OPTION(() => {
-      this.SUBRULE(this.assignmentExpression, { LABEL: 'element' });
-      this.MANY({
-        GATE: () => !this.is(2, T.RBracket),
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE2(this.assignmentExpression, { LABEL: 'element' });
-        },
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
+    this.commaList(
+      T.RBracket,
+      'an array element',
+      () => this.SUBRULE(this.assignmentExpression, { LABEL: 'element' }),
+      () => this.SUBRULE2(this.assignmentExpression, { LABEL: 'element' }),
+    );
     this.CONSUME(T.RBracket, { ERR_MSG: "expected ']' to close the array literal" });
   });
 
   public objectLiteral = this.RULE('objectLiteral', () => {
     this.CONSUME(T.LCurly);
-    this.OPTION(() => {
-      this.SUBRULE(this.property);
-      this.MANY({
-        GATE: () => !this.is(2, T.RCurly),
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE2(this.property);
-        },
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
+    this.commaList(
+      T.RCurly,
+      'a property',
+      () => this.SUBRULE(this.property),
+      () => this.SUBRULE2(this.property),
+    );
     this.CONSUME(T.RCurly, { ERR_MSG: "expected '}' to close the object literal" });
   });
 

@@ -50,11 +50,16 @@ export class AstBuilder extends BaseVisitor {
 
   // ---- spans, errors, CST access -------------------------------------------------------
 
-  span(startOffset: number, endOffsetInclusive: number, line: number, column: number): Span {
+  private span(
+    startOffset: number,
+    endOffsetInclusive: number,
+    line: number,
+    column: number,
+  ): Span {
     return spanAt(this.file, this.position, startOffset, endOffsetInclusive + 1, line, column);
   }
 
-  nodeSpan(node: CstNode): Span {
+  private nodeSpan(node: CstNode): Span {
     const { startOffset, endOffset, startLine, startColumn } = node.location ?? {};
     if (
       startOffset === undefined ||
@@ -67,7 +72,7 @@ export class AstBuilder extends BaseVisitor {
     return this.span(startOffset, endOffset, startLine, startColumn);
   }
 
-  tokenSpan(token: IToken): Span {
+  private tokenSpan(token: IToken): Span {
     const { startOffset, endOffset, startLine, startColumn } = token;
     if (endOffset === undefined || startLine === undefined || startColumn === undefined) {
       throw new Error(`token '${token.image}' has no location`);
@@ -111,19 +116,21 @@ export class AstBuilder extends BaseVisitor {
         requiredNode(c, 'methodDefinition');
       return this.at(fn, (f) => {
         const asyncToken = optionalToken(f, 'Async');
-        if (asyncToken)
+        if (asyncToken) {
           this.report(
             'unsupported',
             'async functions cannot be kernels; remove `async`',
             this.tokenSpan(asyncToken),
           );
+        }
         const generator = optionalToken(f, 'generator');
-        if (generator)
+        if (generator) {
           this.report(
             'unsupported',
             'generator functions cannot be kernels; remove the `*`',
             this.tokenSpan(generator),
           );
+        }
         const single = optionalToken(f, 'singleParam');
         const params = single
           ? [{ name: single.image, span: this.tokenSpan(single) }]
@@ -155,12 +162,13 @@ export class AstBuilder extends BaseVisitor {
     return this.at(node, (c) => {
       const name = requiredToken(c, 'name');
       const rest = optionalToken(c, 'rest');
-      if (rest)
+      if (rest) {
         this.report(
           'unsupported',
           `rest parameters are not supported; declare '${name.image}' as separate parameters`,
           this.tokenSpan(rest),
         );
+      }
       const defaultValue = optionalNode(c, 'defaultValue');
       if (defaultValue) {
         this.report(
@@ -183,8 +191,9 @@ export class AstBuilder extends BaseVisitor {
   /** The source text a node covers (types are kept as text only). */
   private text(node: CstNode): string {
     const { startOffset, endOffset } = node.location ?? {};
-    if (startOffset === undefined || endOffset === undefined)
+    if (startOffset === undefined || endOffset === undefined) {
       throw new Error(`CST node '${node.name}' has no location`);
+    }
     return this.source.slice(startOffset, endOffset + 1);
   }
 
@@ -252,12 +261,13 @@ export class AstBuilder extends BaseVisitor {
           const init = optionalNode(dc, 'init');
           const declSpan = this.nodeSpan(d);
           if (init) return { name, init: this.assignmentExpression(init), span: declSpan };
-          if (declKind === 'const')
+          if (declKind === 'const') {
             this.report(
               'syntax',
               `'const ${name}' needs an initializer: const ${name} = ...`,
               declSpan,
             );
+          }
           return { name, span: declSpan };
         }),
       );
@@ -375,9 +385,7 @@ export class AstBuilder extends BaseVisitor {
   /** Precedence climbing over the flat `operand (operator operand)*` list. */
   private binaryExpression(node: CstNode): Expr {
     return this.at(node, (c) => {
-      const operands = nodes(c, 'operand').map((o) =>
-        this.at(o, (oc) => this.unaryExpression(requiredNode(oc, 'unaryExpression'))),
-      );
+      const operands = nodes(c, 'operand').map((o) => this.unaryExpression(o));
       const operators = tokens(c, 'operator');
       let next = 0; // index of the next operator; operand `next` is the one before it
       const climb = (minPrecedence: number): Expr => {
@@ -415,12 +423,19 @@ export class AstBuilder extends BaseVisitor {
   private unaryExpression(node: CstNode): Expr {
     return this.at(node, (c) => {
       const operator = optionalToken(c, 'operator');
-      if (!operator) return this.callExpression(requiredNode(c, 'callExpression'));
+      if (!operator) {
+        const expr = this.callExpression(requiredNode(c, 'callExpression'));
+        const postfix = optionalToken(c, 'postfix');
+        if (!postfix) return expr;
+        const op = postfix.image === '++' ? '++' : '--';
+        return this.update(op, false, expr, joinSpans(expr.span, this.tokenSpan(postfix)));
+      }
       const operand = this.unaryExpression(requiredNode(c, 'operand'));
       const span = this.nodeSpan(node);
       const op = operator.image;
-      if (op === '-' || op === '+' || op === '!' || op === '~')
+      if (op === '-' || op === '+' || op === '!' || op === '~') {
         return { kind: 'unary', op, operand, span };
+      }
       if (op === '++' || op === '--') return this.update(op, true, operand, span);
       this.report('unsupported', `'${op}' is not supported in kernels`, this.tokenSpan(operator));
       return operand;
@@ -428,12 +443,13 @@ export class AstBuilder extends BaseVisitor {
   }
 
   private update(op: '++' | '--', prefix: boolean, target: Expr, span: Span): Expr {
-    if (!isAssignable(target))
+    if (!isAssignable(target)) {
       this.report(
         'syntax',
         `invalid target for '${op}': only a variable, \`a.b\` or \`a[i]\` can be updated`,
         target.span,
       );
+    }
     return { kind: 'update', op, prefix, target, span };
   }
 
@@ -441,10 +457,7 @@ export class AstBuilder extends BaseVisitor {
     return this.at(node, (c) => {
       let expr = this.primaryExpression(requiredNode(c, 'primaryExpression'));
       for (const suffix of nodes(c, 'callSuffix')) expr = this.callSuffix(suffix, expr);
-      const postfix = optionalToken(c, 'postfix');
-      if (!postfix) return expr;
-      const op = postfix.image === '++' ? '++' : '--';
-      return this.update(op, false, expr, joinSpans(expr.span, this.tokenSpan(postfix)));
+      return expr;
     });
   }
 
@@ -453,22 +466,22 @@ export class AstBuilder extends BaseVisitor {
       const span = joinSpans(object.span, this.nodeSpan(node));
       if (optionalToken(c, 'nonNull')) return object; // TypeScript's `x!` has no runtime meaning
       const optional = optionalToken(c, 'optional');
-      if (optional)
+      if (optional) {
         this.report(
           'unsupported',
           "optional chaining ('?.') is not supported in kernels; use '.'",
           this.tokenSpan(optional),
         );
+      }
       const property = optionalToken(c, 'property');
       if (property) return { kind: 'member', object, property: property.image, span };
       const index = optionalNode(c, 'indexSuffix');
-      if (index)
-        return {
-          kind: 'index',
-          object,
-          index: this.assignmentExpression(requiredNode(index.children, 'assignmentExpression')),
-          span,
-        };
+      if (index) {
+        const value = this.assignmentExpression(
+          requiredNode(index.children, 'assignmentExpression'),
+        );
+        return { kind: 'index', object, index: value, span };
+      }
       const args = requiredNode(c, 'arguments');
       return {
         kind: 'call',
@@ -552,8 +565,9 @@ export class AstBuilder extends BaseVisitor {
       const value = optionalNode(c, 'value');
       if (value) return { key, value: this.assignmentExpression(value), span };
       // Shorthand `{ mask }`: only a plain identifier can stand for its own value.
-      if (!tokenMatcher(keyToken, Identifier))
+      if (!tokenMatcher(keyToken, Identifier)) {
         this.report('syntax', `expected ':' after the property name '${key}'`, keySpan);
+      }
       return { key, value: { kind: 'identifier', name: key, span: keySpan }, span };
     });
   }
@@ -570,8 +584,9 @@ function declarationKind(node: CstNode): 'const' | 'let' | 'var' {
 function keyText(token: IToken): string {
   const first = token.image[0];
   if (first === "'" || first === '"') return unescapeString(token.image.slice(1, -1));
-  if (first !== undefined && /[\d.]/.test(first))
+  if (first !== undefined && /[\d.]/.test(first)) {
     return String(Number(token.image.replace(/_/g, '')));
+  }
   return token.image;
 }
 

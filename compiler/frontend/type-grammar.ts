@@ -145,21 +145,46 @@ export class TypeGrammar extends CstParser {
         this.SUBRULE2(this.type);
       },
     });
-    this.OR({
+    this.closeAngle();
+  });
+
+  /** `<T, U extends DType = 'f32'>` after a function name; ignored like all types. */
+  public typeParameters = this.RULE('typeParameters', () => {
+    this.CONSUME(T.Less);
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        this.CONSUME(T.Identifier);
+        this.OPTION(() => {
+          this.CONSUME(T.Extends);
+          this.SUBRULE(this.type);
+        });
+        this.OPTION2(() => {
+          this.CONSUME(T.Equals);
+          this.SUBRULE2(this.type);
+        });
+      },
+    });
+    this.closeAngle();
+  });
+
+  /** The `>` of a type argument or parameter list (see `pendingTypeCloses`). */
+  private closeAngle(): void {
+    this.OR9({
       ERR_MSG: "'>' to close the type arguments",
       DEF: [
-        { GATE: () => this.pendingTypeCloses === 0, ALT: () => this.CONSUME(T.Greater) },
+        { GATE: () => this.pendingTypeCloses === 0, ALT: () => this.CONSUME9(T.Greater) },
         {
           GATE: () => this.pendingTypeCloses === 0,
           ALT: () => {
-            this.CONSUME(T.ShiftRight);
+            this.CONSUME9(T.ShiftRight);
             this.ACTION(() => (this.pendingTypeCloses += 1));
           },
         },
         {
           GATE: () => this.pendingTypeCloses === 0,
           ALT: () => {
-            this.CONSUME(T.UnsignedShiftRight);
+            this.CONSUME9(T.UnsignedShiftRight);
             this.ACTION(() => (this.pendingTypeCloses += 2));
           },
         },
@@ -170,7 +195,7 @@ export class TypeGrammar extends CstParser {
         },
       ],
     });
-  });
+  }
 
   public tupleType = this.RULE('tupleType', () => {
     this.CONSUME(T.LBracket);

@@ -127,6 +127,15 @@ describe('function forms', () => {
     expect(k.params).toHaveLength(2);
   });
 
+  it('skips type parameters of generic functions and methods', () => {
+    const k = parseKernel("function k<T extends DType = 'f32', U>(x: Ptr<T>, y: U) {}");
+    expect(k.params.map((p) => [p.name, p.typeAnnotation])).toEqual([
+      ['x', 'Ptr<T>'],
+      ['y', 'U'],
+    ]);
+    expect(parseKernel('m<T extends A<B>>(x: T) {}').name).toBe('m');
+  });
+
   it('accepts the trailing semicolon a transpiler puts after an arrow', () => {
     expect(parseKernel('(a) => {\n  return a;\n};\n').params).toHaveLength(1);
   });
