@@ -12,6 +12,7 @@ import { LaunchError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
 import type { ArgSpec } from './lower/lower.js';
+import { isPowerOfTwo } from './ir/types.js';
 
 export type ScalarType = 'f32' | 'i32' | 'u32';
 
@@ -57,6 +58,7 @@ export class Kernel {
   readonly fn: KernelFunction;
   readonly name: string;
   private readonly constexprs: ReadonlySet<string>;
+  private readonly types: Readonly<Record<string, ScalarType>>;
   private readonly cache = new Map<string, CompileResult>();
 
   constructor(
@@ -66,15 +68,28 @@ export class Kernel {
     this.source = typeof source === 'string' ? source : source.toString();
     this.fn = parseKernel(this.source, options.file ?? kernelFileLabel(this.source));
     this.name = this.fn.name || 'kernel';
-    this.constexprs = new Set(options.constexprs ?? []);
     if (options.params && options.params.length !== this.fn.params.length)
-      throw new LaunchError('launch', `params lists ${options.params.length} names, but kernel ${this.name} has ${this.fn.params.length} parameters`);
-    const params = new Set(this.params);
-    for (const c of this.constexprs)
-      if (!params.has(c))
-        throw new LaunchError('launch', `constexprs names '${c}', but kernel ${this.name} has no such parameter (parameters: ${[...params].join(', ')}); if a bundler renamed them, give the names with the 'params' option`);
-    for (const t of Object.keys(options.types ?? {}))
-      if (!params.has(t)) throw new LaunchError('launch', `types names '${t}', but kernel ${this.name} has no such parameter`);
+      throw new LaunchError('launch', `params lists ${options.params.length} name${options.params.length === 1 ? '' : 's'}, but kernel ${this.name} has ${this.fn.params.length} parameters (${this.fn.params.map((p) => p.name).join(', ')}); give one name per parameter, in order`);
+    const resolve = (name: string, what: string): string => {
+      const param = this.paramFor(name);
+      if (param === undefined)
+        throw new LaunchError('launch', `${what} names '${name}', but kernel ${this.name} has no such parameter (parameters: ${this.params.join(', ')}); if a bundler renamed them, give the names with the 'params' option`);
+      return param;
+    };
+    this.constexprs = new Set((options.constexprs ?? []).map((c) => resolve(c, 'constexprs')));
+    this.types = Object.fromEntries(Object.entries(options.types ?? {}).map(([t, d]) => [resolve(t, 'types'), d]));
+  }
+
+  /**
+   * The parameter a user-given name refers to. Besides exact names this
+   * accepts esbuild's renaming (tsx, Vite): a parameter that shadows a
+   * module-level name gets a number appended (`x` becomes `x2`).
+   */
+  private paramFor(name: string): string | undefined {
+    const names = this.params;
+    if (names.includes(name)) return name;
+    const renamed = names.filter((p) => p !== name && p.replace(/\d+$/, '') === name && !names.includes(name));
+    return renamed.length === 1 ? renamed[0] : undefined;
   }
 
   /** Parameter names in order. */
@@ -82,21 +97,24 @@ export class Kernel {
     return this.options.params ? [...this.options.params] : this.fn.params.map((p) => p.name);
   }
 
-  /** Arguments by name, from either a name map or a positional list. */
+  /** Arguments keyed by parameter name, from a name map or a positional list. */
   named(args: KernelArgsInput): KernelArgs {
-    if (!isPositional(args)) return args;
     const names = this.params;
-    if (args.length !== names.length)
-      throw new LaunchError('launch', `${this.name} takes ${names.length} arguments (${names.join(', ')}), got ${args.length}`);
-    return Object.fromEntries(names.map((n, i) => [n, args[i] as KernelArgValue]));
+    if (isPositional(args)) {
+      if (args.length !== names.length)
+        throw new LaunchError('launch', `${this.name} takes ${names.length} arguments (${names.join(', ')}), got ${args.length}`);
+      return Object.fromEntries(names.map((n, i) => [n, args[i] as KernelArgValue]));
+    }
+    const unknown = Object.keys(args).filter((k) => this.paramFor(k) === undefined);
+    if (unknown.length)
+      throw new LaunchError('launch', `${this.name} has no parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; its parameters are ${names.join(', ')} (if a bundler renamed them, pass the arguments positionally or name them with the 'params' option)`);
+    return Object.fromEntries(Object.entries(args).map(([k, v]) => [this.paramFor(k) ?? k, v]));
   }
 
   /** The argument specialization for a launch's arguments (checks count and kinds). */
-  specialize(args: KernelArgs): ArgSpec[] {
+  specialize(input: KernelArgsInput): ArgSpec[] {
+    const args = this.named(input);
     const names = this.params;
-    const unknown = Object.keys(args).filter((k) => !names.includes(k));
-    if (unknown.length)
-      throw new LaunchError('launch', `${this.name} has no parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')}; its parameters are ${names.join(', ')} (if a bundler renamed them, pass the arguments positionally or name them with the 'params' option)`);
     const missing = names.filter((n) => !(n in args));
     if (missing.length) throw new LaunchError('launch', `${this.name} is missing argument${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} (expected ${names.join(', ')})`);
     return names.map((name) => this.specOf(name, args[name]));
@@ -110,7 +128,7 @@ export class Kernel {
     }
     if (value instanceof Tensor) return { role: 'buffer', dtype: value.dtype };
     if (typeof value === 'number') {
-      const declared = this.options.types?.[name];
+      const declared = this.types[name];
       if (declared) return { role: 'scalar', dtype: declared };
       return { role: 'scalar', dtype: Number.isInteger(value) ? 'i32' : 'f32' };
     }
@@ -121,8 +139,10 @@ export class Kernel {
 
   /** Compile (or fetch from the cache) the specialization for these arguments. */
   compile(input: KernelArgsInput, options: Omit<CompileOptions, 'file' | 'namespace'> & { readonly device?: TesseraDevice } = {}): CompileResult {
-    const specs = this.specialize(this.named(input));
+    const specs = this.specialize(input);
     const invocations = options.invocations ?? this.options.invocations;
+    if (invocations !== undefined && (!isPowerOfTwo(invocations) || invocations > 1024))
+      throw new LaunchError('launch', `invocations must be a power of two from 1 to 1024 (Triton's num_warps * 32), got ${invocations}`);
     const limits = options.limits ?? (options.device ? { workgroupStorageBytes: options.device.limits.maxComputeWorkgroupStorageSize } : undefined);
     const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}`;
     const hit = this.cache.get(key);
@@ -157,7 +177,7 @@ export class Kernel {
       const v = argOf(u.param);
       if (typeof v === 'number') scalars[u.param] = v;
     }
-    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args), ...(options.wait ? { wait: true } : {}) });
+    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(options.wait ? { wait: true } : {}) });
   }
 }
 
@@ -169,16 +189,17 @@ function isPositional(args: KernelArgsInput): args is readonly KernelArgValue[] 
   return Array.isArray(args);
 }
 
-function resolveGrid(grid: GridSpec, args: KernelArgs): number[] {
+function resolveGrid(grid: GridSpec, args: KernelArgs, name: string): number[] {
   let g: number | readonly number[];
   try {
     g = typeof grid === 'function' ? grid(args) : grid;
   } catch (error) {
     if (error instanceof TesseraError) throw error;
-    throw new LaunchError('launch', `the grid function threw: ${error instanceof Error ? error.message : String(error)}`);
+    throw new LaunchError('launch', `the grid function of kernel ${name} threw: ${error instanceof Error ? error.message : String(error)}`);
   }
   const dims = typeof g === 'number' ? [g] : [...g];
-  if (dims.length < 1 || dims.length > 3) throw new LaunchError('launch', `a grid has 1 to 3 dimensions, got ${dims.length}`);
+  if (dims.length < 1 || dims.length > 3)
+    throw new LaunchError('launch', `the grid of kernel ${name} must have 1 to 3 dimensions (a number, [x], [x, y] or [x, y, z]), got ${dims.length}: [${dims.join(', ')}]`);
   return dims;
 }
 
@@ -190,8 +211,10 @@ function firstTensorDevice(args: KernelArgs): TesseraDevice | undefined {
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
-  if (value instanceof Tensor) return `a ${value.dtype} tensor`;
+  if (value instanceof Tensor) return `a tensor of dtype ${value.dtype}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} (upload it with device.tensor(...) first)`;
+  if (Array.isArray(value)) return 'an array (upload it with device.tensor(...) first)';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
 
