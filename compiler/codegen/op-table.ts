@@ -187,7 +187,8 @@ function emitFor(e: Emitter, op: OpOf<'for'>): void {
   const lower = e.uniformScalar(op.lower, [op.body]);
   const upper = e.uniformScalar(op.upper, [op.body]);
   const step = e.uniformScalar(op.step, [op.body]);
-  const loopVar = `i${iv.id}`;
+  // Not `i<id>`: `i32` would shadow the type.
+  const loopVar = `loop${iv.id}`;
   const stepConst = /^\(?(-?\d+)i\)?$/.exec(step);
   const stepValue = stepConst ? Number(stepConst[1]) : null;
   const cond = stepValue === null ? `select(${loopVar} > ${upper}, ${loopVar} < ${upper}, ${step} > 0i)` : stepValue > 0 ? `${loopVar} < ${upper}` : `${loopVar} > ${upper}`;
