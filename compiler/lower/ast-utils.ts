@@ -3,36 +3,62 @@
 // loop-carried values), whether a statement can return (early-return
 // rewriting), and "did you mean" suggestions for unknown names.
 
+import type { Span } from '../errors.js';
 import type { Expr, Stmt } from '../frontend/ast.js';
 
-export function containsReturn(stmt: Stmt): boolean {
+/** The first `return` statement inside `stmt` (for errors that point at it). */
+export function findReturn(stmt: Stmt): (Stmt & { kind: 'return' }) | undefined {
   switch (stmt.kind) {
     case 'return':
-      return true;
+      return stmt;
     case 'block':
-      return stmt.body.some(containsReturn);
+      for (const s of stmt.body) {
+        const r = findReturn(s);
+        if (r) return r;
+      }
+      return undefined;
     case 'if':
-      return containsReturn(stmt.consequent) || (stmt.alternate ? containsReturn(stmt.alternate) : false);
+      return findReturn(stmt.consequent) ?? (stmt.alternate ? findReturn(stmt.alternate) : undefined);
     case 'for':
     case 'forOf':
-      return containsReturn(stmt.body);
+      return findReturn(stmt.body);
     default:
-      return false;
+      return undefined;
   }
+}
+
+export function containsReturn(stmt: Stmt): boolean {
+  return findReturn(stmt) !== undefined;
 }
 
 /** Names assigned anywhere in a statement, minus those it declares itself first. */
 export function assignedNames(stmt: Stmt): string[] {
-  const assigned = new Set<string>();
+  return [...assignments(stmt).keys()];
+}
+
+/**
+ * The span of the first assignment (`=`, `+=`, `++`...) to `name` in `stmt`,
+ * for errors about a variable that a loop or branch changes.
+ */
+export function firstAssignment(stmt: Stmt, name: string): Span | undefined {
+  return assignments(stmt).get(name);
+}
+
+/** Assigned names (minus those declared inside first) with their first assignment's span. */
+function assignments(stmt: Stmt): Map<string, Span> {
+  const assigned = new Map<string, Span>();
+  const note = (name: string, span: Span): void => {
+    if (!assigned.has(name)) assigned.set(name, span);
+  };
   const visitExpr = (e: Expr | undefined): void => {
     if (!e) return;
     switch (e.kind) {
       case 'assign':
-        if (e.target.kind === 'identifier') assigned.add(e.target.name);
         visitExpr(e.value);
+        if (e.target.kind === 'identifier') note(e.target.name, e.span);
         return;
       case 'update':
-        if (e.target.kind === 'identifier') assigned.add(e.target.name);
+        if (e.target.kind === 'identifier') note(e.target.name, e.span);
         return;
       case 'binary':
         visitExpr(e.left);
@@ -114,7 +140,8 @@ export function assignedNames(stmt: Stmt): string[] {
   // that is exact for kernels which do not shadow their own variables.
   const declaredInside = new Set<string>();
   visit(stmt, declaredInside);
-  return [...assigned].filter((n) => !declaredInside.has(n));
+  for (const n of declaredInside) assigned.delete(n);
+  return assigned;
 }
 
 function editDistance(a: string, b: string): number {
@@ -139,5 +166,7 @@ export function suggest(name: string, known: readonly string[]): string | undefi
     const d = k.toLowerCase() === name.toLowerCase() ? 0.5 : editDistance(name, k);
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
-  return bestDistance <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
+  // Replacing every character of a short name is not a typo ('k' is not 'x').
+  const close = bestDistance <= Math.max(1, Math.floor(name.length / 3)) && bestDistance < name.length;
+  return close ? best : undefined;
 }

@@ -5,16 +5,16 @@
 // merged values, and rewrites early returns into if/else around the rest of
 // the kernel (the continuation), since WGSL barriers need structured flow.
 
-import { CompileError, type Span } from '../errors.js';
+import { CompileError, TesseraError, type Span } from '../errors.js';
 import type { Expr, KernelFunction, Stmt } from '../frontend/ast.js';
 import { IRBuilder } from '../ir/builder.js';
 import type { Block, KernelIR, KernelParam, Value } from '../ir/ops.js';
 import { ptrType, promote, tileType, typeToString, type DType, type MemDType, type Type } from '../ir/types.js';
 import { Scope, restore, snapshot, type Binding } from './scope.js';
 import { Semantics, type SourceBinaryOp } from './semantics.js';
-import { callMethod, dtypeNames, notYetSupported, tlFunctions, type Arg } from './tl-functions.js';
+import { callMethod, dtypeNames, notConstInt, notYetSupported, tlFunctions, type Arg } from './tl-functions.js';
 import { constant, describe, ir, type SemVal } from './values.js';
-import { assignedNames, containsReturn, suggest } from './ast-utils.js';
+import { assignedNames, findReturn, firstAssignment, suggest } from './ast-utils.js';
 
 export type ArgSpec =
   | { readonly role: 'buffer'; readonly dtype: MemDType }
@@ -37,7 +37,7 @@ interface Frame {
 type Completion = 'fallthrough' | 'consumed';
 
 export function lowerKernel(fn: KernelFunction, source: string, args: readonly ArgSpec[], options: LowerOptions): KernelIR {
-  const lowerer = new Lowerer(source, options.namespace ?? 'tl');
+  const lowerer = new Lowerer(source, options.namespace ?? 'tl', fn.name);
   const params = lowerer.bindParams(fn, args);
   const body = lowerer.lowerBody(fn);
   return {
@@ -60,6 +60,8 @@ class Lowerer {
   constructor(
     readonly source: string,
     readonly namespace: string,
+    /** The kernel's own name, to recognise recursion. */
+    readonly kernelName: string,
   ) {
     this.b = new IRBuilder(source);
     this.s = new Semantics(this.b, source);
@@ -78,11 +80,12 @@ class Lowerer {
       if (this.root.hasOwn(p.name)) this.fail('name', `duplicate parameter name '${p.name}'`, p.span);
       if (arg.role === 'constexpr') {
         const float = typeof arg.value === 'number' && !Number.isInteger(arg.value);
-        this.root.declare(p.name, constant(arg.value, float), true);
+        this.root.declare(p.name, constant(arg.value, float), false);
         return { name: p.name, role: 'constexpr', constValue: arg.value };
       }
       const type: Type = arg.role === 'buffer' ? ptrType(arg.dtype, []) : tileType(arg.dtype, []);
-      this.root.declare(p.name, ir(this.b.argument(index, p.name, type, p.span)), true);
+      // Parameters may be reassigned (Triton's `X += row * stride`).
+      this.root.declare(p.name, ir(this.b.argument(index, p.name, type, p.span)), false);
       return { name: p.name, role: arg.role, dtype: arg.dtype };
     });
   }
@@ -115,7 +118,7 @@ class Lowerer {
       switch (stmt.kind) {
         case 'return':
           if (stmt.value) this.fail('unsupported', 'kernels return nothing; write results with tl.store', stmt.value.span);
-          if (this.loopDepth > 0) this.fail('unsupported', 'return inside a loop is not supported; use a mask or a loop bound instead', stmt.span);
+          if (this.loopDepth > 0) this.fail('unsupported', RETURN_IN_LOOP, stmt.span);
           return 'consumed';
         case 'block':
           if (this.lowerSeq(stmt.body, new Scope(scope), rest) === 'consumed') return 'consumed';
@@ -124,10 +127,25 @@ class Lowerer {
           if (this.lowerIf(stmt, scope, rest) === 'consumed') return 'consumed';
           break;
         default:
-          this.lowerSimple(stmt, scope);
+          this.guarded(stmt.span, () => this.lowerSimple(stmt, scope));
       }
     }
     return 'fallthrough';
+  }
+
+  /**
+   * Run `fn`; an unexpected exception (a Tessera bug, not a user error)
+   * becomes an 'internal' CompileError at this statement, so the user sees
+   * where it happened instead of a bare stack trace.
+   */
+  private guarded(span: Span, fn: () => void): void {
+    try {
+      fn();
+    } catch (error) {
+      if (error instanceof TesseraError) throw error;
+      const detail = error instanceof Error ? error.message : String(error);
+      this.fail('internal', `Tessera failed while compiling this statement (a Tessera bug; please report it): ${detail}`, span);
+    }
   }
 
   private lowerSimple(stmt: Stmt, scope: Scope): void {
@@ -178,8 +196,9 @@ class Lowerer {
     }
     const cond = this.s.condition(test, stmt.test.span);
     const branches = [stmt.consequent, stmt.alternate];
-    if (branches.some((s) => s && containsReturn(s))) {
-      if (this.loopDepth > 0) this.fail('unsupported', 'return inside a loop is not supported; use a mask or a loop bound instead', stmt.span);
+    const firstReturn = branches.map((s) => s && findReturn(s)).find((r) => r !== undefined);
+    if (firstReturn) {
+      if (this.loopDepth > 0) this.fail('unsupported', RETURN_IN_LOOP, firstReturn.span);
       // Early return: each branch continues with the rest of the kernel itself.
       const snap = snapshot(scope);
       const lowerBranch = (branch: Stmt | undefined): Block => {
@@ -232,7 +251,7 @@ class Lowerer {
         this.fail('unsupported', `'${binding.name}' is assigned on only some paths; give it a value before the if`, span);
       if (v.kind === 'ir') {
         if (irType && typeToString(irType) !== typeToString(v.value.type))
-          this.fail('type', `'${binding.name}' gets different types on the two paths: ${typeToString(irType)} and ${typeToString(v.value.type)}`, span);
+          this.fail('type', `'${binding.name}' gets different types on the two paths of this if: ${typeToString(irType)} and ${typeToString(v.value.type)}; a variable keeps one dtype and shape, so make both paths agree (cast with tl.cast, or initialise it with tl.zeros of the final shape)`, span);
         irType = v.value.type;
       } else if (v.kind === 'const') {
         const d = this.s.constDType(v);
@@ -242,11 +261,14 @@ class Lowerer {
     return irType ?? tileType(constType ?? 'i32', []);
   }
 
-  private coerce(v: SemVal | undefined, type: Type | undefined, name: string, span: Span): Value {
+  private coerce(v: SemVal | undefined, type: Type | undefined, name: string, span: Span, where: 'loop' | 'branch' = 'branch'): Value {
     if (!v || !type) return this.fail('internal', `no value for '${name}'`, span);
     if (v.kind === 'ir') {
-      if (typeToString(v.value.type) !== typeToString(type))
-        this.fail('type', `'${name}' changes type from ${typeToString(type)} to ${typeToString(v.value.type)}; a variable keeps one dtype and shape across loops and branches (initialise it with tl.zeros([...], dtype) of the final shape)`, span);
+      if (typeToString(v.value.type) !== typeToString(type)) {
+        const before = where === 'loop' ? 'before the loop' : 'before the if';
+        const inside = where === 'loop' ? 'the loop body makes it' : 'a branch makes it';
+        this.fail('type', `'${name}' is ${typeToString(type)} ${before} but ${inside} ${typeToString(v.value.type)}; a variable keeps one dtype and shape across loops and branches, so initialise it with its final type: let ${name} = ${initialiserFor(v.value.type, this.namespace)}`, span);
+      }
       return v.value;
     }
     if (type.kind !== 'tile') return this.fail('type', `'${name}' must stay a pointer`, span);
@@ -273,7 +295,7 @@ class Lowerer {
     const descending = test.op === '>' || test.op === '>=';
     if (step.kind === 'const' && ((Number(step.value) > 0) === descending || step.value === 0))
       this.fail('unsupported', `the step ${String(step.value)} never reaches the bound with '${test.op}'`, stmt.update?.span ?? stmt.span);
-    this.runtimeLoop(name, lower, upper, step, stmt.body, scope, stmt.span);
+    this.runtimeLoop(name, lower, upper, step, stmt.body, scope, stmt.span, [decl.init.span, test.right.span, stmt.update?.span ?? stmt.span]);
   }
 
   private loopStep(update: Expr | undefined, name: string, scope: Scope, hint: string, span: Span): SemVal {
@@ -293,7 +315,7 @@ class Lowerer {
     const range = this.expr(stmt.iterable, scope);
     if (range.kind !== 'range')
       return this.fail('unsupported', `for...of loops iterate over tl.range(...) or tl.staticRange(...), got ${describe(range)}`, stmt.iterable.span);
-    if (!range.isStatic) return this.runtimeLoop(stmt.name, range.lower, range.upper, range.step, stmt.body, scope, stmt.span);
+    if (!range.isStatic) return this.runtimeLoop(stmt.name, range.lower, range.upper, range.step, stmt.body, scope, stmt.span, range.spans);
     const [lo, hi, st] = [range.lower, range.upper, range.step].map((v) =>
       v.kind === 'const' && typeof v.value === 'number' && Number.isInteger(v.value) ? v.value : this.fail('constexpr', 'tl.staticRange bounds must be compile-time integers', stmt.iterable.span),
     );
@@ -310,23 +332,28 @@ class Lowerer {
   }
 
   /** A runtime `for` op; variables assigned in the body become loop-carried values. */
-  private runtimeLoop(name: string, lowerV: SemVal, upperV: SemVal, stepV: SemVal, body: Stmt, scope: Scope, span: Span): void {
-    if (containsReturn(body)) this.fail('unsupported', 'return inside a loop is not supported; use a mask or a loop bound instead', span);
-    const bound = (v: SemVal, what: string): Value => {
-      const x = this.s.toIR(v, span, v.kind === 'const' ? 'i32' : undefined);
+  private runtimeLoop(name: string, lowerV: SemVal, upperV: SemVal, stepV: SemVal, body: Stmt, scope: Scope, span: Span, boundSpans: readonly Span[] = []): void {
+    const ret = findReturn(body);
+    if (ret) this.fail('unsupported', RETURN_IN_LOOP, ret.span);
+    const bound = (v: SemVal, what: string, at: Span): Value => {
+      if (v.kind === 'const' && (typeof v.value !== 'number' || !Number.isInteger(v.value)))
+        this.fail('type', `the loop ${what} must be an integer, got ${String(v.value)}`, at);
+      const x = this.s.toIR(v, at, v.kind === 'const' ? 'i32' : undefined);
       if (x.type.kind !== 'tile' || x.type.shape.length !== 0 || (x.type.dtype !== 'i32' && x.type.dtype !== 'u32'))
-        this.fail('type', `the loop ${what} must be an integer scalar, got ${typeToString(x.type)}`, span);
-      return x.type.dtype === 'u32' ? this.b.cast(x, 'i32', span) : x;
+        this.fail('type', `the loop ${what} must be an integer scalar, got ${typeToString(x.type)}; cast it with tl.cast(value, tl.int32), or declare a scalar parameter's type with the kernel's types option ({ types: { n: 'i32' } })`, at);
+      return x.type.dtype === 'u32' ? this.b.cast(x, 'i32', at) : x;
     };
-    const lower = bound(lowerV, 'start');
-    const upper = bound(upperV, 'bound');
-    const step = bound(stepV, 'step');
+    const lower = bound(lowerV, 'start', boundSpans[0] ?? span);
+    const upper = bound(upperV, 'bound', boundSpans[1] ?? span);
+    const step = bound(stepV, 'step', boundSpans[2] ?? span);
     const carried = assignedNames(body)
       .map((n) => scope.lookup(n))
       .filter((bnd): bnd is Binding => bnd !== undefined && bnd.name !== name);
+    const assignedAt = (bnd: Binding): Span => firstAssignment(body, bnd.name) ?? span;
     for (const bnd of carried) {
-      if (bnd.isConst) this.fail('type', `'${bnd.name}' is a const and cannot be assigned in the loop; declare it with let`, span);
-      if (bnd.value.kind === 'unassigned') this.fail('unsupported', `'${bnd.name}' must have a value before the loop that assigns it`, span);
+      if (bnd.isConst) this.fail('type', this.constMessage(bnd), assignedAt(bnd));
+      if (bnd.value.kind === 'unassigned')
+        this.fail('unsupported', `'${bnd.name}' is assigned in this loop but has no value before it; give it an initial value where it is declared (e.g. let ${bnd.name} = tl.zeros([...], tl.float32))`, assignedAt(bnd));
     }
     const inits = carried.map((bnd) => this.coerce(bnd.value, this.mergedType(bnd, [bnd.value], span), bnd.name, span));
     const snap = snapshot(scope);
@@ -339,7 +366,7 @@ class Lowerer {
         if (a) bnd.value = ir(a);
       });
       this.lowerSeq([body], inner, []);
-      return carried.map((bnd, i) => this.coerce(bnd.value, inits[i]?.type, bnd.name, span));
+      return carried.map((bnd, i) => this.coerce(bnd.value, inits[i]?.type, bnd.name, assignedAt(bnd), 'loop'));
     });
     this.loopDepth--;
     restore(snap);
@@ -354,7 +381,10 @@ class Lowerer {
   expr(e: Expr, scope: Scope): SemVal {
     switch (e.kind) {
       case 'number':
-        return constant(e.value, /[.eE]/.test(e.raw) && !/^0[xXbBoO]/.test(e.raw));
+        // A literal's dtype comes from its value, not its spelling: transpilers
+        // (tsc, esbuild, Vite) print `1.0` as `1`, and the kernel must mean the
+        // same before and after.
+        return constant(e.value, !Number.isInteger(e.value));
       case 'boolean':
         return constant(e.value);
       case 'identifier':
@@ -373,6 +403,9 @@ class Lowerer {
       case 'call':
         return this.call(e, scope);
       case 'member':
+        if (e.object.kind === 'identifier' && e.property === this.namespace && !scope.lookup(e.object.name))
+          // `__vite_ssr_import_0__.tl.load`, `import_tessera.tl.load`: a bundler rewrote the import.
+          return this.fail('name', `'${e.object.name}.${this.namespace}' is how a bundler or test runner (Vite, Vitest, esbuild) rewrote the imported '${this.namespace}', so the kernel's source no longer says '${this.namespace}'; bind it to a module-level name first (import { tl as tlImport } ...; const tl = tlImport;) or pass the kernel source as a string`, e.span);
         return this.member(this.expr(e.object, scope), e.property, e.span);
       case 'index': {
         const obj = this.expr(e.object, scope);
@@ -386,11 +419,8 @@ class Lowerer {
       }
       case 'array':
         return { kind: 'list', items: e.elements.map((x) => this.expr(x, scope)) };
-      case 'object': {
-        const props = new Map<string, { value: SemVal; span: Span }>();
-        for (const p of e.properties) props.set(p.key, { value: this.expr(p.value, scope), span: p.span });
-        return { kind: 'options', props };
-      }
+      case 'object':
+        return this.fail('unsupported', `object literals are not supported in kernels, except as the options of ${this.namespace}.load / ${this.namespace}.store ({ mask, other })`, e.span);
       case 'string':
         return this.fail('unsupported', 'strings are not supported in kernels', e.span);
       case 'function':
@@ -402,6 +432,14 @@ class Lowerer {
     }
   }
 
+  /** Why a const binding cannot be assigned, and what to write instead. */
+  private constMessage(binding: Binding): string {
+    const name = binding.name;
+    if (this.root.lookup(name) === binding)
+      return `'${name}' is a kernel parameter and cannot be reassigned; copy it into a variable first (let ${name}2 = ${name})`;
+    return `'${name}' is declared with const and cannot be reassigned; declare it with let`;
+  }
+
   private identifier(name: string, span: Span, scope: Scope): SemVal {
     const binding = scope.lookup(name);
     if (binding) {
@@ -411,6 +449,10 @@ class Lowerer {
     if (name === this.namespace) return { kind: 'namespace' };
     if (name === 'Infinity') return constant(Infinity, true);
     if (name === 'NaN') return constant(NaN, true);
+    if (name === 'Math')
+      return this.fail('name', `Math is not available in kernels; use the ${this.namespace} functions instead (${this.namespace}.exp, ${this.namespace}.sqrt, ${this.namespace}.maximum, ...)`, span);
+    if (tlFunctions[name] || name === 'range' || name === 'staticRange')
+      return this.fail('name', `'${name}' is not defined in this kernel; did you mean '${this.namespace}.${name}'?`, span);
     const hint = suggest(name, [...scope.names(), this.namespace]);
     return this.fail('name', `'${name}' is not defined in this kernel${hint ? `; did you mean '${hint}'?` : ''} (kernels cannot use values from outside: pass them as arguments or constexprs)`, span);
   }
@@ -421,6 +463,8 @@ class Lowerer {
       if (dtype) return { kind: 'dtype', dtype };
       if (tlFunctions[property] || property === 'range' || property === 'staticRange') return { kind: 'tlFunction', name: property };
       if (notYetSupported.has(property)) this.fail('unsupported', `${this.namespace}.${property} is not supported by Tessera yet`, span);
+      if (unsupportedDTypes.has(property))
+        this.fail('unsupported', `${this.namespace}.${property} is not a Tessera dtype (WGSL has no 8-, 16- or 64-bit integers or 64-bit floats, and f16 is not supported yet); use ${this.namespace}.float32, ${this.namespace}.int32, ${this.namespace}.uint32 or ${this.namespace}.int1`, span);
       const hint = suggest(property, [...Object.keys(tlFunctions), 'range', 'staticRange', ...Object.keys(dtypeNames)]);
       return this.fail('name', `${this.namespace}.${property} is not a Tessera function${hint ? `; did you mean '${this.namespace}.${hint}'?` : ''}`, span);
     }
@@ -434,8 +478,17 @@ class Lowerer {
   }
 
   private call(e: Expr & { kind: 'call' }, scope: Scope): SemVal {
+    if (e.callee.kind === 'identifier' && !scope.lookup(e.callee.name) && e.callee.name !== this.namespace) {
+      const name = e.callee.name;
+      if (name === this.kernelName && name !== '')
+        return this.fail('unsupported', `recursion is not supported: kernel '${name}' cannot call itself; GPU code has no call stack (rewrite it as a loop)`, e.callee.span);
+      if (!tlFunctions[name] && name !== 'range' && name !== 'staticRange' && name !== 'Math')
+        return this.fail('unsupported', `cannot call '${name}': kernels may call ${this.namespace}.* functions only, not user functions or closures; inline the function's code into the kernel`, e.callee.span);
+    }
     const callee = this.expr(e.callee, scope);
-    const args: Arg[] = e.args.map((a) => ({ value: this.expr(a, scope), span: a.span }));
+    const isMemoryOp = callee.kind === 'tlFunction' && (callee.name === 'load' || callee.name === 'store');
+    // Object literals exist only as the options of tl.load / tl.store.
+    const args: Arg[] = e.args.map((a, i) => (a.kind === 'object' && isMemoryOp && i === e.args.length - 1 ? { value: this.options(a, scope), span: a.span } : this.arg(a, scope)));
     if (callee.kind === 'tlFunction') {
       if (callee.name === 'range' || callee.name === 'staticRange') return this.range(callee.name, args, e.span);
       const handler = tlFunctions[callee.name];
@@ -447,20 +500,46 @@ class Lowerer {
     return this.fail('unsupported', `cannot call ${what}: kernels may call ${this.namespace}.* functions only (no user functions, recursion or closures)`, e.callee.span);
   }
 
+  /** A call argument, remembering what error messages need about how it was written. */
+  private arg(a: Expr, scope: Scope): Arg {
+    if (a.kind === 'array') {
+      const items = a.elements.map((x) => this.arg(x, scope));
+      return { value: { kind: 'list', items: items.map((x) => x.value) }, span: a.span, items };
+    }
+    const value = this.expr(a, scope);
+    const isParam = a.kind === 'identifier' && this.root.hasOwn(a.name) && this.root.lookup(a.name) === scope.lookup(a.name);
+    return isParam ? { value, span: a.span, param: a.name } : { value, span: a.span };
+  }
+
+  private options(e: Expr & { kind: 'object' }, scope: Scope): SemVal {
+    const props = new Map<string, { value: SemVal; span: Span }>();
+    for (const p of e.properties) props.set(p.key, { value: this.expr(p.value, scope), span: p.span });
+    return { kind: 'options', props };
+  }
+
   private range(name: 'range' | 'staticRange', args: readonly Arg[], span: Span): SemVal {
     if (args.length < 1 || args.length > 3) this.fail('type', `tl.${name} takes 1 to 3 arguments (end, or start, end[, step])`, span);
+    if (name === 'staticRange')
+      for (const arg of args)
+        if (arg.value.kind !== 'const' || typeof arg.value.value !== 'number' || !Number.isInteger(arg.value.value))
+          this.fail('constexpr', notConstInt('each tl.staticRange bound', arg), arg.span);
     const [a, b, c] = args;
     const lower = b ? (a?.value ?? constant(0)) : constant(0);
     const upper = b ? b.value : (a?.value ?? constant(0));
-    return { kind: 'range', isStatic: name === 'staticRange', lower, upper, step: c?.value ?? constant(1) };
+    const spans = [b ? (a?.span ?? span) : span, (b ?? a)?.span ?? span, c?.span ?? span];
+    return { kind: 'range', isStatic: name === 'staticRange', lower, upper, step: c?.value ?? constant(1), spans };
   }
 
   private assign(target: Expr, op: string, valueExpr: Expr, scope: Scope, span: Span): SemVal {
+    if (target.kind === 'index')
+      return this.fail('unsupported', 'assigning to an element (x[i] = v) is not supported; write to memory with tl.store(ptr + offsets, value)', target.span);
+    if (target.kind === 'member')
+      return this.fail('unsupported', `assigning to a property (.${target.property} = v) is not supported; only variables can be assigned, and memory is written with tl.store(ptr, value)`, target.span);
     if (target.kind !== 'identifier')
       return this.fail('unsupported', 'only variables can be assigned; write to memory with tl.store(ptr, value)', target.span);
     const binding = scope.lookup(target.name);
     if (!binding) return this.identifier(target.name, target.span, scope);
-    if (binding.isConst) this.fail('type', `'${target.name}' is a const (or a parameter) and cannot be reassigned; declare it with let`, span);
+    if (binding.isConst) this.fail('type', this.constMessage(binding), span);
     let value = this.expr(valueExpr, scope);
     if (op !== '=') {
       if (binding.value.kind === 'unassigned') this.fail('name', `'${target.name}' is used before it is assigned`, target.span);
@@ -471,4 +550,21 @@ class Lowerer {
     binding.value = value;
     return value;
   }
+}
+
+const RETURN_IN_LOOP = 'return inside a loop is not supported (loops run to their bound); use a mask, or a loop bound that stops earlier';
+
+/** Triton dtype names Tessera does not have, for a clearer error than "unknown". */
+const unsupportedDTypes: ReadonlySet<string> = new Set([
+  'float16', 'fp16', 'bfloat16', 'bf16', 'float64', 'fp64', 'int8', 'int16', 'int64', 'uint8', 'uint16', 'uint64',
+  'float8e4nv', 'float8e5',
+]);
+
+const tlDTypeName: Readonly<Record<DType, string>> = { f32: 'float32', i32: 'int32', u32: 'uint32', bool: 'int1' };
+
+/** Source text that creates a value of `type`, for "initialise it with ..." hints. */
+function initialiserFor(type: Type, ns: string): string {
+  if (type.kind === 'ptr') return 'a pointer of that shape';
+  if (type.shape.length === 0) return type.dtype === 'f32' ? '0.0' : type.dtype === 'bool' ? 'false' : '0';
+  return `${ns}.zeros([${type.shape.join(', ')}], ${ns}.${tlDTypeName[type.dtype]})`;
 }

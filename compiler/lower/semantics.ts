@@ -118,9 +118,12 @@ export class Semantics {
       case '+': return constant(a + c, isFloat);
       case '-': return constant(a - c, isFloat);
       case '*': return constant(a * c, isFloat);
-      case '/':
-        if (!isFloat && c === 0) this.fail('constexpr', 'integer division by zero in a compile-time expression', span);
-        return constant(isFloat ? a / c : Math.trunc(a / c), isFloat);
+      case '/': {
+        // Compile-time values follow JavaScript: 1 / 2 is 0.5 (a float), as the
+        // kernel reads. Only runtime integer tiles divide with truncation.
+        const q = a / c;
+        return constant(q, isFloat || !Number.isInteger(q));
+      }
       case '%':
         if (!isFloat && c === 0) this.fail('constexpr', 'integer remainder by zero in a compile-time expression', span);
         return constant(a % c, isFloat);
@@ -166,6 +169,8 @@ export class Semantics {
       '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne',
       '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
     };
+    if (dtype === 'f32' && ['&', '|', '^', '<<', '>>'].includes(op))
+      this.fail('type', `'${op}' needs integer operands, got ${typeToString(x.type)}; cast with tl.cast(x, tl.int32) first (for masks, compare first: a < b)`, span);
     if (dtype === 'bool' && ['+', '-', '*', '/', '%'].includes(op)) {
       return ir(this.b.binary(irOp[op], this.b.cast(x, 'i32', span), this.b.cast(y, 'i32', span), span));
     }
@@ -226,7 +231,8 @@ export class Semantics {
         return ir(this.b.unary('neg', dtype === 'bool' ? this.b.cast(x, 'i32', span) : x, span));
       case '!':
         if (dtype === 'bool') return ir(this.b.unary('not', x, span));
-        return ir(this.b.binary('eq', x, this.toIR(constant(0), span, dtype), span));
+        // The zero is splat to the tile's shape: the builder wants equal shapes.
+        return ir(this.b.binary('eq', x, this.broadcastTo(this.toIR(constant(0), span, dtype), x.type.shape, span), span));
       case '~':
         if (dtype !== 'i32' && dtype !== 'u32') this.fail('type', `'~' needs an integer tile, got ${dtype}; use '!' on masks`, span);
         return ir(this.b.unary('not', x, span));
@@ -236,8 +242,11 @@ export class Semantics {
   /** `where(c, a, b)` with broadcasting of all three; c becomes bool. */
   where(c: SemVal, a: SemVal, b: SemVal, span: Span): SemVal {
     if (c.kind === 'const') return c.value ? a : b;
+    if ([a, b].some((x) => x.kind === 'ir' && x.value.type.kind === 'ptr'))
+      this.fail('type', 'tl.where (and c ? a : b on tiles) chooses between values, not pointers; select the offsets instead (ptr + tl.where(c, i, j)), or load both and select the loaded values', span);
     let cond = this.toIR(c, span);
-    if (this.dtypeOf(cond) !== 'bool') cond = this.b.binary('ne', cond, this.toIR(constant(0), span, this.dtypeOf(cond) as DType), span);
+    // A numeric condition means `!= 0`; the zero is splat to the condition's shape.
+    if (this.dtypeOf(cond) !== 'bool') cond = this.b.binary('ne', cond, this.broadcastTo(this.toIR(constant(0), span, this.dtypeOf(cond) as DType), cond.type.shape, span), span);
     const [x, y] = this.unify(a, b, span);
     const shape = this.broadcastShapes(cond.type.shape, x.type.shape, span);
     return ir(this.b.select(this.broadcastTo(cond, shape, span), this.broadcastTo(x, shape, span), this.broadcastTo(y, shape, span), span));

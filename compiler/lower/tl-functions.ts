@@ -7,10 +7,15 @@ import type { ReduceOp, UnaryOp, Value } from '../ir/ops.js';
 import { isFloat, type DType, type Shape, typeToString } from '../ir/types.js';
 import type { Semantics } from './semantics.js';
 import { constant, describe, ir, type SemVal } from './values.js';
+import { suggest } from './ast-utils.js';
 
 export interface Arg {
   readonly value: SemVal;
   readonly span: Span;
+  /** Set when the argument is written as a kernel parameter's name (for constexpr hints). */
+  readonly param?: string;
+  /** For an array literal argument (a shape), its elements as arguments. */
+  readonly items?: readonly Arg[];
 }
 
 type Handler = (s: Semantics, args: readonly Arg[], span: Span) => SemVal;
@@ -20,7 +25,7 @@ export const dtypeNames: Readonly<Record<string, DType>> = {
   float32: 'f32', fp32: 'f32', int32: 'i32', uint32: 'u32', int1: 'bool', bool: 'bool',
 };
 
-function fail(s: Semantics, kind: 'type' | 'shape' | 'constexpr' | 'unsupported', detail: string, span: Span): never {
+function fail(s: Semantics, kind: 'type' | 'shape' | 'constexpr' | 'unsupported' | 'name', detail: string, span: Span): never {
   throw new CompileError(kind, detail, span, s.source);
 }
 
@@ -34,15 +39,27 @@ function arity(s: Semantics, name: string, args: readonly Arg[], min: number, ma
 function constInt(s: Semantics, arg: Arg | undefined, what: string, span: Span): number {
   const v = arg?.value;
   if (!v || v.kind !== 'const' || typeof v.value !== 'number' || !Number.isInteger(v.value))
-    fail(s, 'constexpr', `${what} must be a compile-time integer (a literal or a constexpr parameter), got ${v ? describe(v) : 'nothing'}`, arg?.span ?? span);
+    fail(s, 'constexpr', notConstInt(what, arg), arg?.span ?? span);
   return v.value;
+}
+
+/** Why `arg` is not a compile-time integer, and how to make it one. */
+export function notConstInt(what: string, arg: Arg | undefined): string {
+  const v = arg?.value;
+  const need = `${what} must be a compile-time integer`;
+  if (v?.kind === 'ir' && arg?.param)
+    return `${need}, but '${arg.param}' is a runtime argument; make it a compile-time constant by listing it in the kernel's constexprs: kernel(fn, { constexprs: ['${arg.param}'] })`;
+  if (v?.kind === 'ir')
+    return `${need}, but this value is only known at run time; compute it from literals and constexpr parameters (the kernel's constexprs option)`;
+  if (v?.kind === 'const') return `${need}, got ${String(v.value)}`;
+  return `${need} (a literal or a constexpr parameter), got ${v ? describe(v) : 'nothing'}`;
 }
 
 function shapeArg(s: Semantics, arg: Arg | undefined, span: Span): Shape {
   const v = arg?.value;
   if (v?.kind === 'const') return [constInt(s, arg, 'a shape', span)];
   if (!v || v.kind !== 'list') return fail(s, 'constexpr', 'a shape must be a list of compile-time integers, like [BLOCK] or [BM, BN]', arg?.span ?? span);
-  return v.items.map((item) => constInt(s, { value: item, span: arg.span }, 'each shape dimension', span));
+  return v.items.map((item, i) => constInt(s, arg.items?.[i] ?? { value: item, span: arg.span }, 'each shape dimension', span));
 }
 
 function dtypeArg(s: Semantics, arg: Arg | undefined, span: Span): DType {
@@ -165,6 +182,8 @@ const store: Handler = (s, args, span) => {
   if (ptr.type.kind !== 'ptr') fail(s, 'type', `tl.store expects a pointer (a buffer argument plus offsets), got ${typeToString(ptr.type)}`, args[0]?.span ?? span);
   const valueArg = args[1];
   if (!valueArg) return fail(s, 'type', 'tl.store needs a value', span);
+  if (valueArg.value.kind === 'ir' && valueArg.value.value.type.kind === 'ptr')
+    fail(s, 'type', `tl.store's value is a pointer (${typeToString(valueArg.value.value.type)}); buffers hold numbers, not addresses: store a tile of values (for example tl.load(ptr)) or the offsets themselves`, valueArg.span);
   const opts = args[2] && args[2].value.kind !== 'options' ? new Map([['mask', args[2]]]) : loadStoreOptions(s, args[2], ['mask'], span);
   let value = s.toIR(valueArg.value, valueArg.span, ptr.type.elem);
   if (value.type.shape.length > ptr.type.shape.length)
@@ -285,8 +304,10 @@ export function callMethod(s: Semantics, self: Arg, name: string, args: readonly
   }
   const forwarded = ['expandDims', 'broadcastTo', 'reshape', 'sum', 'max', 'min', 'argmax', 'argmin'];
   const handler = tlFunctions[name];
-  if (!forwarded.includes(name) || !handler)
-    return fail(s, 'unsupported', `tiles have no method '.${name}'; methods are .to(dtype), ${forwarded.map((f) => `.${f}()`).join(', ')}`, span);
+  if (!forwarded.includes(name) || !handler) {
+    const hint = suggest(name, ['to', ...forwarded]);
+    return fail(s, 'name', `tiles have no method '.${name}'${hint ? `; did you mean '.${hint}'?` : ''} (methods are .to(dtype), ${forwarded.map((f) => `.${f}()`).join(', ')})`, span);
+  }
   return handler(s, [self, ...args], span);
 }
 

@@ -25,6 +25,8 @@ export type SemVal =
       readonly lower: SemVal;
       readonly upper: SemVal;
       readonly step: SemVal;
+      /** Where the start, end and step were written (the call when implicit). */
+      readonly spans: readonly Span[];
     }
   /** A declared variable that has no value yet (`let x;`). */
   | { readonly kind: 'unassigned' };
