@@ -93,12 +93,28 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);
   for (const pass of pipeline) {
-    ir = pass.run(ir);
+    ir = internalErrorsAt(pass.name, () => pass.run(ir));
     check(ir, pass.name, pass.tiled, options);
     options.onStage?.(pass.name, ir);
   }
-  const compiled = generateWgsl(ir, options.limits ?? defaultLimits);
+  const final = ir;
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits));
   return { ...compiled, ir };
+}
+
+/**
+ * A user error from a pass (a device limit, say) passes through; anything
+ * else thrown by a pass or codegen is a Tessera bug, reported as one instead
+ * of a bare stack trace from our internals.
+ */
+function internalErrorsAt<T>(stage: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof TesseraError) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new TesseraError('internal', `the ${stage} stage failed: ${detail}. This is a Tessera bug; please report it with the kernel source`);
+  }
 }
 
 function check(ir: KernelIR, stage: string, tiled: boolean, options: CompileOptions): void {

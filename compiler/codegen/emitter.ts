@@ -69,8 +69,8 @@ export class Emitter implements ThreadIndexNamer {
     const text = this.kernel.source.split(/\r\n|\r|\n/)[span.line - 1] ?? '';
     // Only printable ASCII reaches the WGSL: no line breaks or other
     // characters can end the comment early and inject code.
-    const safe = text.trim().replace(/[^\x20-\x7e]/g, '?');
-    this.line(`// ${span.file}:${span.line}: ${safe}`);
+    const safe = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
+    this.line(`// ${safe(span.file)}:${span.line}: ${safe(text.trim())}`);
   }
 
   resetComment(): void {
@@ -150,6 +150,13 @@ export class Emitter implements ThreadIndexNamer {
   depthIn(): void {
     this.depth++;
   }
+
+  /**
+   * A u32 zero that WGSL sees as uniform but a driver's optimizer cannot fold:
+   * num_workgroups.z is at most 65535 (maxComputeWorkgroupsPerDimension), so
+   * shifting it right by 16 gives 0. Used to keep loops around barriers rolled.
+   */
+  readonly opaqueZero = '(nwg.z >> 16u)';
 
   isUniform(v: Value): boolean {
     return this.get(v).uniform;

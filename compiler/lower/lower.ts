@@ -12,7 +12,7 @@ import type { Block, KernelIR, KernelParam, Value } from '../ir/ops.js';
 import { ptrType, promote, tileType, typeToString, type DType, type MemDType, type Type } from '../ir/types.js';
 import { Scope, restore, snapshot, type Binding } from './scope.js';
 import { Semantics, type SourceBinaryOp } from './semantics.js';
-import { callMethod, dtypeNames, notConstInt, notYetSupported, tlFunctions, type Arg } from './tl-functions.js';
+import { callMethod, dtypeNames, notConstInt, notYetSupported, tileMethods, tlFunctions, type Arg } from './tl-functions.js';
 import { constant, describe, ir, type SemVal } from './values.js';
 import { assignedNames, findReturn, firstAssignment, suggest } from './ast-utils.js';
 
@@ -56,6 +56,8 @@ class Lowerer {
   readonly s: Semantics;
   readonly root = new Scope(null);
   private loopDepth = 0;
+  /** Each runtime parameter's value as the kernel received it. */
+  private readonly paramValues = new Map<string, SemVal>();
 
   constructor(
     readonly source: string,
@@ -85,7 +87,9 @@ class Lowerer {
       }
       const type: Type = arg.role === 'buffer' ? ptrType(arg.dtype, []) : tileType(arg.dtype, []);
       // Parameters may be reassigned (Triton's `X += row * stride`).
-      this.root.declare(p.name, ir(this.b.argument(index, p.name, type, p.span)), false);
+      const value = ir(this.b.argument(index, p.name, type, p.span));
+      this.paramValues.set(p.name, value);
+      this.root.declare(p.name, value, false);
       return { name: p.name, role: arg.role, dtype: arg.dtype };
     });
   }
@@ -183,8 +187,14 @@ class Lowerer {
 
   /** A value a variable may hold: not a namespace, function or options object. */
   private checkStorable(v: SemVal, span: Span): void {
+    const hints: Partial<Record<SemVal['kind'], string>> = {
+      range: `; use it directly as a loop: for (const i of ${this.namespace}.range(...))`,
+      tlFunction: '; call it where it is needed',
+      method: '; call it where it is needed',
+      namespace: `; write ${this.namespace}.<function> where it is needed`,
+    };
     if (v.kind === 'namespace' || v.kind === 'tlFunction' || v.kind === 'method' || v.kind === 'options' || v.kind === 'range')
-      this.fail('unsupported', `cannot store ${describe(v)} in a variable`, span);
+      this.fail('unsupported', `cannot store ${describe(v)} in a variable${hints[v.kind] ?? ''}`, span);
   }
 
   private lowerIf(stmt: Stmt & { kind: 'if' }, scope: Scope, rest: readonly Frame[]): Completion {
@@ -434,10 +444,7 @@ class Lowerer {
 
   /** Why a const binding cannot be assigned, and what to write instead. */
   private constMessage(binding: Binding): string {
-    const name = binding.name;
-    if (this.root.lookup(name) === binding)
-      return `'${name}' is a kernel parameter and cannot be reassigned; copy it into a variable first (let ${name}2 = ${name})`;
-    return `'${name}' is declared with const and cannot be reassigned; declare it with let`;
+    return `'${binding.name}' is declared with const and cannot be reassigned; declare it with let`;
   }
 
   private identifier(name: string, span: Span, scope: Scope): SemVal {
@@ -471,6 +478,12 @@ class Lowerer {
     if (obj.kind === 'ir') {
       if (property === 'shape') return { kind: 'list', items: obj.value.type.shape.map((d) => constant(d)) };
       if (property === 'dtype' && obj.value.type.kind === 'tile') return { kind: 'dtype', dtype: obj.value.type.dtype };
+      if (obj.value.type.kind === 'ptr')
+        return this.fail('unsupported', `pointers have no property '.${property}'; a pointer is a buffer argument plus offsets, used with ${this.namespace}.load / ${this.namespace}.store (its elements are ${obj.value.type.elem})`, span);
+      if (!tileMethods.includes(property)) {
+        const hint = suggest(property, [...tileMethods, 'shape', 'dtype']);
+        return this.fail('name', `tiles have no property '.${property}'${hint ? `; did you mean '.${hint}'?` : ''} (tiles have .shape, .dtype and the methods ${tileMethods.map((m) => `.${m}()`).join(', ')})`, span);
+      }
       return { kind: 'method', self: obj, name: property };
     }
     if (obj.kind === 'list' && property === 'length') return constant(obj.items.length);
@@ -507,7 +520,8 @@ class Lowerer {
       return { value: { kind: 'list', items: items.map((x) => x.value) }, span: a.span, items };
     }
     const value = this.expr(a, scope);
-    const isParam = a.kind === 'identifier' && this.root.hasOwn(a.name) && this.root.lookup(a.name) === scope.lookup(a.name);
+    // Still the parameter's own value (parameters may be reassigned).
+    const isParam = a.kind === 'identifier' && this.root.hasOwn(a.name) && this.root.lookup(a.name) === scope.lookup(a.name) && this.paramValues.get(a.name) === value;
     return isParam ? { value, span: a.span, param: a.name } : { value, span: a.span };
   }
 

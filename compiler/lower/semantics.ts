@@ -245,6 +245,7 @@ export class Semantics {
     if ([a, b].some((x) => x.kind === 'ir' && x.value.type.kind === 'ptr'))
       this.fail('type', 'tl.where (and c ? a : b on tiles) chooses between values, not pointers; select the offsets instead (ptr + tl.where(c, i, j)), or load both and select the loaded values', span);
     let cond = this.toIR(c, span);
+    if (cond.type.kind === 'ptr') this.fail('type', 'a pointer cannot be a condition; compare offsets or loaded values instead', span);
     // A numeric condition means `!= 0`; the zero is splat to the condition's shape.
     if (this.dtypeOf(cond) !== 'bool') cond = this.b.binary('ne', cond, this.broadcastTo(this.toIR(constant(0), span, this.dtypeOf(cond) as DType), cond.type.shape, span), span);
     const [x, y] = this.unify(a, b, span);

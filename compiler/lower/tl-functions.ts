@@ -296,13 +296,16 @@ function castTo(s: Semantics, arg: Arg | undefined, dtype: DType, span: Span): S
   return x.type.dtype === dtype ? ir(x) : ir(s.b.cast(x, dtype, span));
 }
 
+/** Methods on tiles: `.to(dtype)` and the tl functions that take the tile first. */
+export const tileMethods: readonly string[] = ['to', 'expandDims', 'broadcastTo', 'reshape', 'sum', 'max', 'min', 'argmax', 'argmin'];
+
 /** `x.name(args)`: method forms of the tl functions that take the tile first. */
 export function callMethod(s: Semantics, self: Arg, name: string, args: readonly Arg[], span: Span): SemVal {
   if (name === 'to') {
     arity(s, 'to', args, 1, 1, span);
     return castTo(s, self, dtypeArg(s, args[0], span), span);
   }
-  const forwarded = ['expandDims', 'broadcastTo', 'reshape', 'sum', 'max', 'min', 'argmax', 'argmin'];
+  const forwarded = tileMethods.filter((m) => m !== 'to');
   const handler = tlFunctions[name];
   if (!forwarded.includes(name) || !handler) {
     const hint = suggest(name, ['to', ...forwarded]);

@@ -13,6 +13,13 @@ import { isPure, isSimple, rebuildSimple, type SimpleOp } from '../ir/rebuild.js
 import { typeToString, type DType } from '../ir/types.js';
 
 export function canonicalize(kernel: KernelIR): KernelIR {
+  // One walk folds every constant chain (operands are folded before their
+  // users) and merges duplicates, but dead code is found before the walk, so
+  // the operands that folding made unused survive it; a second walk drops them.
+  return canonicalizeOnce(canonicalizeOnce(kernel));
+}
+
+function canonicalizeOnce(kernel: KernelIR): KernelIR {
   const c = new Canonicalizer(kernel.source, deadOps(kernel.body));
   c.walk(kernel.body.ops);
   return { ...kernel, body: { args: [], ops: c.b.topLevelOps() } };
@@ -110,6 +117,22 @@ function foldConstant(op: Op, constOf: (v: Value) => number | boolean | undefine
   if (op.kind === 'unary' && op.op === 'not' && dtype === 'bool') {
     const a = constOf(op.operand);
     return typeof a === 'boolean' ? !a : undefined;
+  }
+  if (op.kind === 'cast') {
+    const a = constOf(op.operand);
+    if (a === undefined) return undefined;
+    const n = typeof a === 'boolean' ? (a ? 1 : 0) : a;
+    if (dtype === 'bool') return n !== 0;
+    if (dtype === 'f32') return Math.fround(n);
+    // WGSL: float -> int truncates (left to the GPU when out of range or NaN);
+    // i32 <-> u32 reinterprets the bits, which wrap() does.
+    const t = Math.trunc(n);
+    if (op.operand.type.kind === 'tile' && op.operand.type.dtype === 'f32' && (!Number.isFinite(t) || wrap(t) !== t)) return undefined;
+    return wrap(t);
+  }
+  if (op.kind === 'select') {
+    const c = constOf(op.cond);
+    return typeof c === 'boolean' ? constOf(c ? op.onTrue : op.onFalse) : undefined;
   }
   return undefined;
 }
