@@ -41,6 +41,12 @@ export interface KernelOptions {
 }
 
 export type KernelArgValue = Tensor | number | boolean;
+/**
+ * A kernel function as TypeScript sees it. Inside a kernel every parameter is
+ * a tile, pointer or constexpr, all typed `number` (see compiler/tl.ts), so
+ * `x + offs`, `X += row * stride` and `offs < n` type-check unannotated.
+ */
+export type KernelBody = (...params: number[]) => void;
 export type KernelArgs = Readonly<Record<string, KernelArgValue>>;
 /** Arguments by parameter name, or all of them in parameter order (as Triton launches). */
 export type KernelArgsInput = KernelArgs | readonly KernelArgValue[];
@@ -62,7 +68,7 @@ export class Kernel {
   private readonly cache = new Map<string, CompileResult>();
 
   constructor(
-    source: string | ((...args: never[]) => unknown),
+    source: string | KernelBody,
     readonly options: KernelOptions = {},
   ) {
     this.source = typeof source === 'string' ? source : source.toString();
@@ -181,7 +187,7 @@ export class Kernel {
   }
 }
 
-export function kernel(fn: string | ((...args: never[]) => unknown), options: KernelOptions = {}): Kernel {
+export function kernel(fn: string | KernelBody, options: KernelOptions = {}): Kernel {
   return new Kernel(fn, options);
 }
 
