@@ -109,7 +109,12 @@ export class Kernel {
     if (isPositional(args)) {
       if (args.length !== names.length)
         throw new LaunchError('launch', `${this.name} takes ${names.length} arguments (${names.join(', ')}), got ${args.length}`);
-      return Object.fromEntries(names.map((n, i) => [n, args[i] as KernelArgValue]));
+      const named: Record<string, KernelArgValue> = {};
+      args.forEach((value, i) => {
+        const name = names[i];
+        if (name !== undefined) named[name] = value;
+      });
+      return named;
     }
     const unknown = Object.keys(args).filter((k) => this.paramFor(k) === undefined);
     if (unknown.length)

@@ -175,7 +175,8 @@ function declareVars(e: Emitter, values: readonly Value[], init?: readonly Value
       e.line(from ? `var ${name}: ${type} = ${e.slot(from, scalar ? 0 : i)};` : `var ${name}: ${type};`);
       return name;
     });
-    const binding = init?.[k] ? e.get(init[k] as Value).binding : undefined;
+    const from = init?.[k];
+    const binding = from ? e.get(from).binding : undefined;
     e.set(v, { slots, uniform: false, ...(binding !== undefined ? { binding } : {}) });
   });
 }

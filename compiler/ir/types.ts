@@ -35,10 +35,6 @@ export function ptrType(elem: MemDType, shape: Shape): PtrType {
   return { kind: 'ptr', elem, shape: [...shape] };
 }
 
-export function withShape<T extends Type>(type: T, shape: Shape): T {
-  return { ...type, shape: [...shape], layout: undefined } as T;
-}
-
 export const isFloat = (d: DType): boolean => d === 'f32';
 export const isInt = (d: DType): boolean => d === 'i32' || d === 'u32';
 

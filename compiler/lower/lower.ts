@@ -6,7 +6,7 @@
 // the kernel (the continuation), since WGSL barriers need structured flow.
 
 import { CompileError, TesseraError, type Span } from '../errors.js';
-import type { Expr, KernelFunction, Stmt } from '../frontend/ast.js';
+import type { AssignOperator, Expr, KernelFunction, Stmt } from '../frontend/ast.js';
 import { IRBuilder } from '../ir/builder.js';
 import type { Block, KernelIR, KernelParam, Value } from '../ir/ops.js';
 import { ptrType, promote, tileType, typeToString, type DType, type MemDType, type Type } from '../ir/types.js';
@@ -50,6 +50,12 @@ export function lowerKernel(fn: KernelFunction, source: string, args: readonly A
     file: options.file,
   };
 }
+
+/** `a op= b` is `a = a op b`. */
+const compoundOperator: Record<Exclude<AssignOperator, '='>, SourceBinaryOp> = {
+  '+=': '+', '-=': '-', '*=': '*', '/=': '/', '%=': '%',
+  '&=': '&', '|=': '|', '^=': '^', '<<=': '<<', '>>=': '>>', '>>>=': '>>>',
+};
 
 class Lowerer {
   readonly b: IRBuilder;
@@ -544,7 +550,7 @@ class Lowerer {
     return { kind: 'range', isStatic: name === 'staticRange', lower, upper, step: c?.value ?? constant(1), spans };
   }
 
-  private assign(target: Expr, op: string, valueExpr: Expr, scope: Scope, span: Span): SemVal {
+  private assign(target: Expr, op: AssignOperator, valueExpr: Expr, scope: Scope, span: Span): SemVal {
     if (target.kind === 'index')
       return this.fail('unsupported', 'assigning to an element (x[i] = v) is not supported; write to memory with tl.store(ptr + offsets, value)', target.span);
     if (target.kind === 'member')
@@ -557,8 +563,7 @@ class Lowerer {
     let value = this.expr(valueExpr, scope);
     if (op !== '=') {
       if (binding.value.kind === 'unassigned') this.fail('name', `'${target.name}' is used before it is assigned`, target.span);
-      const binaryOp = op.slice(0, -1);
-      value = this.s.binary(binaryOp as SourceBinaryOp, binding.value, value, span);
+      value = this.s.binary(compoundOperator[op], binding.value, value, span);
     }
     this.checkStorable(value, valueExpr.span);
     binding.value = value;

@@ -90,7 +90,8 @@ export class Semantics {
     let target: DType;
     if (da && db) target = promote(da, db);
     else if (da || db) {
-      const tileType = (da ?? db) as DType;
+      const tileType = da ?? db;
+      if (tileType === null) throw new Error('unreachable: one side is a tile');
       const other = a.kind === 'const' ? a : b;
       const c = other.kind === 'const' ? other : null;
       if (c && typeof c.value === 'boolean') target = tileType;
@@ -247,7 +248,10 @@ export class Semantics {
     let cond = this.toIR(c, span);
     if (cond.type.kind === 'ptr') this.fail('type', 'a pointer cannot be a condition; compare offsets or loaded values instead', span);
     // A numeric condition means `!= 0`; the zero is splat to the condition's shape.
-    if (this.dtypeOf(cond) !== 'bool') cond = this.b.binary('ne', cond, this.broadcastTo(this.toIR(constant(0), span, this.dtypeOf(cond) as DType), cond.type.shape, span), span);
+    if (cond.type.dtype !== 'bool') {
+      const zero = this.broadcastTo(this.toIR(constant(0), span, cond.type.dtype), cond.type.shape, span);
+      cond = this.b.binary('ne', cond, zero, span);
+    }
     const [x, y] = this.unify(a, b, span);
     const shape = this.broadcastShapes(cond.type.shape, x.type.shape, span);
     return ir(this.b.select(this.broadcastTo(cond, shape, span), this.broadcastTo(x, shape, span), this.broadcastTo(y, shape, span), span));
