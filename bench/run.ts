@@ -183,12 +183,15 @@ function softmaxGroup(device: TesseraDevice): Group {
   };
   return {
     candidates: [
-      {
-        kernel: 'fused softmax (Tessera)',
+      // The default workgroup size (128, sized for GPUs) and a small one: on
+      // lavapipe every barrier of the reductions costs a fiber switch per
+      // group of invocations, so fewer invocations run much faster there.
+      ...[undefined, 32].map((invocations) => ({
+        kernel: `fused softmax (Tessera, invocations=${invocations ?? 'default 128'})`,
         size: `${rows} x ${cols} f32`,
         bytes: 2 * 4 * rows * cols,
-        launch: () => softmaxKernel.launch(rows, args, { wait: true }),
-      },
+        launch: () => softmaxKernel.launch(rows, args, { wait: true, ...(invocations ? { invocations } : {}) }),
+      })),
     ],
     verify: async () => {
       const result = await output.read();

@@ -77,7 +77,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   workgroupBarrier();
   scratch[0u + tid] = bitcast<u32>(r16_0);
   workgroupBarrier();
-  for (var s: u32 = 64u; s > 0u; s = s >> 1u) {
+  for (var s: u32 = 64u >> (nwg.z >> 16u); s > 0u; s = s >> 1u) {
     if (t0_0 < s) {
       scratch[0u + tid] = bitcast<u32>(max(bitcast<f32>(scratch[0u + tid]), bitcast<f32>(scratch[0u + tid + s])));
     }
@@ -113,7 +113,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   workgroupBarrier();
   scratch[0u + tid] = bitcast<u32>(r20_0);
   workgroupBarrier();
-  for (var s: u32 = 64u; s > 0u; s = s >> 1u) {
+  for (var s: u32 = 64u >> (nwg.z >> 16u); s > 0u; s = s >> 1u) {
     if (t0_0 < s) {
       scratch[0u + tid] = bitcast<u32>(bitcast<f32>(scratch[0u + tid]) + bitcast<f32>(scratch[0u + tid + s]));
     }

@@ -72,7 +72,8 @@ export function binaryExpr(op: BinaryOp, a: string, b: string, dtype: DType): st
 
 export function unaryExpr(op: UnaryOp, a: string, dtype: DType): string {
   switch (op) {
-    case 'neg': return `-(${a})`;
+    // WGSL has no unary minus on u32; 0u - x wraps as Triton's -x does.
+    case 'neg': return dtype === 'u32' ? `(0u - (${a}))` : `-(${a})`;
     case 'not': return dtype === 'bool' ? `!(${a})` : `~(${a})`;
     case 'exp': return `exp(${a})`;
     case 'exp2': return `exp2(${a})`;

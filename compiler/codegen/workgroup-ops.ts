@@ -113,7 +113,11 @@ export function emitReduce(e: Emitter, op: ReduceLike): void {
       if (isArg) e.line(`scratch[${(perRound + k) * w}u + tid] = bitcast<u32>(${p.index});`);
     });
     e.line('workgroupBarrier();');
-    e.open(`for (var s: u32 = ${dim.threads / 2}u; s > 0u; s = s >> 1u) {`);
+    // The start is shifted by an opaque zero (see Emitter.opaqueZero) so
+    // LLVM-based drivers keep the loop: lavapipe unrolls a constant trip
+    // count and JIT-compiles each unrolled barrier as a coroutine suspend
+    // point, which took seconds to minutes per kernel.
+    e.open(`for (var s: u32 = ${dim.threads / 2}u >> ${e.opaqueZero}; s > 0u; s = s >> 1u) {`);
     e.open(`if (${t} < s) {`);
     round.forEach((_, k) => {
       const here = `${k * w}u + tid`;
