@@ -18,14 +18,18 @@ export interface DTypeToken {
 }
 export type Shape = readonly number[];
 
+/**
+ * Masks may also be typed as tiles: tl functions that reshape a mask
+ * (expandDims, broadcastTo) return `Tile` in these declarations.
+ */
 export interface LoadOptions {
-  readonly mask?: Mask;
+  readonly mask?: Mask | Tile;
   /** Value of masked-off elements (0 when omitted). */
   readonly other?: number;
 }
 
 export interface StoreOptions {
-  readonly mask?: Mask;
+  readonly mask?: Mask | Tile;
 }
 
 function outside(name: string): never {
@@ -42,9 +46,11 @@ export const tl = {
   arange: (start: number, end: number): Tile => outside('arange'),
   zeros: (shape: Shape, dtype?: DTypeToken): Tile => outside('zeros'),
   full: (shape: Shape, value: number, dtype?: DTypeToken): Tile => outside('full'),
-  load: (ptr: Ptr, options?: LoadOptions): Tile => outside('load'),
-  store: (ptr: Ptr, value: Tile | Mask, options?: StoreOptions): void => outside('store'),
-  where: (cond: Mask, a: Tile, b: Tile): Tile => outside('where'),
+  /** `tl.load(p, { mask, other })`, or Triton's positional `tl.load(p, mask, other)`. */
+  load: (ptr: Ptr, maskOrOptions?: LoadOptions | Mask, other?: number): Tile => outside('load'),
+  /** `tl.store(p, v, { mask })`, or Triton's positional `tl.store(p, v, mask)`. */
+  store: (ptr: Ptr, value: Tile | Mask, maskOrOptions?: StoreOptions | Mask): void => outside('store'),
+  where: (cond: Mask | Tile, a: Tile, b: Tile): Tile => outside('where'),
   exp: (x: Tile): Tile => outside('exp'),
   exp2: (x: Tile): Tile => outside('exp2'),
   log: (x: Tile): Tile => outside('log'),

@@ -49,7 +49,12 @@ export class IRBuilder {
   block(argTypes: readonly Type[], fill: (args: Value[]) => void): Block {
     const args = argTypes.map((t) => this.fresh(t));
     this.stack.push([]);
-    fill(args);
+    try {
+      fill(args);
+    } catch (error) {
+      this.stack.pop();
+      throw error;
+    }
     const ops = this.stack.pop() ?? [];
     return { args, ops };
   }
@@ -377,6 +382,11 @@ export class IRBuilder {
         this.fail('type', `${what} changes type from ${typeToString(t)} to ${typeToString(v.type)}`, span);
     });
     this.emit({ kind: 'yield', values: [...values], span });
+  }
+
+  /** Drop the last op of the current block (lowering discards a loop it must redo). */
+  discardLast(): void {
+    this.stack[this.stack.length - 1]?.pop();
   }
 
   /** Re-emit an already built op (used by passes that copy ops unchanged). */

@@ -10,7 +10,7 @@ import type { AssignOperator, Expr, KernelFunction, Stmt } from '../frontend/ast
 import { IRBuilder } from '../ir/builder.js';
 import type { Block, KernelIR, KernelParam, Value } from '../ir/ops.js';
 import { ptrType, promote, tileType, typeToString, type DType, type MemDType, type Type } from '../ir/types.js';
-import { Scope, restore, snapshot, type Binding } from './scope.js';
+import { Scope, restore, snapshot, type Binding, type Snapshot } from './scope.js';
 import { Semantics, type SourceBinaryOp } from './semantics.js';
 import { callMethod, dtypeNames, notConstInt, notYetSupported, tileMethods, tlFunctions, type Arg } from './tl-functions.js';
 import { constant, describe, ir, type SemVal } from './values.js';
@@ -371,8 +371,24 @@ class Lowerer {
       if (bnd.value.kind === 'unassigned')
         this.fail('unsupported', `'${bnd.name}' is assigned in this loop but has no value before it; give it an initial value where it is declared (e.g. let ${bnd.name} = tl.zeros([...], tl.float32))`, assignedAt(bnd));
     }
-    const inits = carried.map((bnd) => this.coerce(bnd.value, this.mergedType(bnd, [bnd.value], span), bnd.name, span));
+    // A variable that enters the loop as a plain number (`let total = 0`) is
+    // weakly typed: if the body makes it float (`total += x`), lower the loop
+    // again with the promoted dtype, as the number would have adopted it.
+    let types = carried.map((bnd) => this.mergedType(bnd, [bnd.value], span));
+    for (let attempt = 0; ; attempt++) {
+      const promoted = this.tryRuntimeLoop(name, [lower, upper, step], body, scope, span, carried, types);
+      if (!promoted || attempt > carried.length) return;
+      types = promoted;
+    }
+  }
+
+  /** Lower the loop with the given carried types; or, without emitting it, the weak types to widen. */
+  private tryRuntimeLoop(name: string, bounds: readonly [Value, Value, Value], body: Stmt, scope: Scope, span: Span, carried: readonly Binding[], types: readonly Type[]): Type[] | null {
+    const assignedAt = (bnd: Binding): Span => firstAssignment(body, bnd.name) ?? span;
     const snap = snapshot(scope);
+    const [lower, upper, step] = bounds;
+    const inits = carried.map((bnd, i) => this.coerce(bnd.value, types[i], bnd.name, span));
+    let widened: Type[] | null = null;
     this.loopDepth++;
     const results = this.b.forLoop(lower, upper, step, inits, span, (iv, args) => {
       const inner = new Scope(scope);
@@ -382,14 +398,41 @@ class Lowerer {
         if (a) bnd.value = ir(a);
       });
       this.lowerSeq([body], inner, []);
+      widened = this.widenedWeakTypes(carried, snap, types);
+      if (widened) return inits; // this attempt is discarded
       return carried.map((bnd, i) => this.coerce(bnd.value, inits[i]?.type, bnd.name, assignedAt(bnd), 'loop'));
     });
     this.loopDepth--;
     restore(snap);
+    if (widened) {
+      this.b.discardLast();
+      return widened;
+    }
     carried.forEach((bnd, i) => {
       const r = results[i];
       if (r) bnd.value = ir(r);
     });
+    return null;
+  }
+
+  /**
+   * New carried types if a variable whose value before the loop was a
+   * compile-time number now holds a scalar of a wider dtype (i32 -> f32).
+   */
+  private widenedWeakTypes(carried: readonly Binding[], before: Snapshot, types: readonly Type[]): Type[] | null {
+    let changed = false;
+    const next = carried.map((bnd, i) => {
+      const type = types[i];
+      const initial = before.get(bnd);
+      const now = bnd.value;
+      if (!type || type.kind !== 'tile' || initial?.kind !== 'const' || now.kind !== 'ir' || now.value.type.kind !== 'tile') return type;
+      if (now.value.type.shape.length !== type.shape.length || !now.value.type.shape.every((d, k) => d === type.shape[k])) return type;
+      const dtype = promote(type.dtype, now.value.type.dtype);
+      if (dtype === type.dtype) return type;
+      changed = true;
+      return tileType(dtype, type.shape);
+    });
+    return changed ? next.filter((t): t is Type => t !== undefined) : null;
   }
 
   // ---- expressions ------------------------------------------------------
