@@ -134,8 +134,9 @@ const variables: Case[] = [
     at: '4:5',
   },
   {
-    name: 'a loop-carried integer becoming float suggests 0.0',
-    source: 'function k(x, n) {\n  let s = 0;\n  for (let i = 0; i < n; i++) {\n    s = s + 0.5;\n  }\n}',
+    // (A plain number would widen instead: `let s = 0` is weakly typed.)
+    name: 'a loop-carried i32 value becoming float suggests 0.0',
+    source: 'function k(x, n) {\n  let s = n;\n  for (let i = 0; i < n; i++) {\n    s = s + 0.5;\n  }\n}',
     args: pn,
     kind: 'type',
     message: ["'s' is i32 before the loop but the loop body makes it f32", 'let s = 0.0'],

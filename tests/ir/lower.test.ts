@@ -149,4 +149,20 @@ describe('lowering', () => {
     const s = stages('function k(x) {\n  tl.store(x, 1.0);\n}', args('*f32'));
     expect(printKernel(s.ir.lower!, { locations: true })).toContain('store %0, %1  // 2:3');
   });
+
+  it('widens a loop-carried plain number to the dtype the body gives it (let t = 0; t += f32)', () => {
+    const source = `function total(x, out, n) {
+  let t = 0;
+  let count = 0;
+  for (let i = 0; i < n; i += 1) {
+    t += tl.load(x + i);
+    count += 1;
+  }
+  tl.store(out, t / count);
+}`;
+    const ir = after(source, args('*f32', '*f32', 'i32'), 'lower');
+    // t is carried as f32 (widened), count stays i32; one loop remains.
+    expect(ir).toMatch(/= for %\d+ = %\d+ to %2 step %\d+ iter\(%\d+ = %\d+, %\d+ = %\d+\) -> \(f32, i32\)/);
+    expect(ir.match(/ for /g)?.length).toBe(1);
+  });
 });
