@@ -6,10 +6,10 @@
 // scalar constants are replaced by constants (integer math wraps to 32 bits,
 // division and remainder truncate, as in WGSL).
 
-import { IRBuilder } from '../ir/builder.js';
 import { layoutToString } from '../ir/layout.js';
 import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { isPure, isSimple, rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
+import { Rewriter } from '../ir/rewriter.js';
 import { typeToString, type DType } from '../ir/types.js';
 
 export function canonicalize(kernel: KernelIR): KernelIR {
@@ -137,9 +137,7 @@ function foldConstant(op: Op, constOf: (v: Value) => number | boolean | undefine
   return undefined;
 }
 
-class Canonicalizer {
-  readonly b: IRBuilder;
-  private readonly map = new Map<number, Value>();
+class Canonicalizer extends Rewriter {
   private readonly consts = new Map<number, number | boolean>();
   private readonly scopes: Map<string, Value>[] = [new Map()];
 
@@ -147,14 +145,8 @@ class Canonicalizer {
     source: string,
     private readonly dead: Set<Op>,
   ) {
-    this.b = new IRBuilder(source);
+    super(source);
   }
-
-  private get = (v: Value): Value => {
-    const m = this.map.get(v.id);
-    if (!m) throw new Error(`canonicalize: %${v.id} used before definition`);
-    return m;
-  };
 
   /** Equal keys mean interchangeable ops (loads excluded: memory may change). */
   private key(op: SimpleOp): string | undefined {
@@ -180,26 +172,11 @@ class Canonicalizer {
       }
       if (this.dead.has(op)) continue;
       if (op.kind === 'for') {
-        const out = this.b.forLoop(this.get(op.lower), this.get(op.upper), this.get(op.step), op.inits.map(this.get), op.span, (iv, carried) => {
-          const [oldIv, ...oldArgs] = op.body.args;
-          if (oldIv) this.map.set(oldIv.id, iv);
-          oldArgs.forEach((a, i) => {
-            const c = carried[i];
-            if (c) this.map.set(a.id, c);
-          });
-          return this.scoped(() => {
-            this.walk(op.body.ops.slice(0, -1));
-            const y = op.body.ops[op.body.ops.length - 1];
-            return y?.kind === 'yield' ? y.values.map(this.get) : [];
-          });
-        }, op.inits.map((v) => this.get(v).type));
-        this.bindResults(op.results, out);
+        this.rewriteFor(op, this.scoped);
         continue;
       }
       if (op.kind === 'if') {
-        const block = (b: Block) => this.b.block([], () => this.scoped(() => this.walk(b.ops)));
-        const out = this.b.ifOp(this.get(op.cond), block(op.thenBlock), block(op.elseBlock), op.span);
-        this.bindResults(op.results, out);
+        this.rewriteIf(op, this.scoped);
         continue;
       }
       const folded = foldConstant(op, (v) => this.consts.get(this.get(v).id));
@@ -226,19 +203,13 @@ class Canonicalizer {
     }
   }
 
-  private bindResults(old: readonly Value[], fresh: readonly Value[]): void {
-    old.forEach((r, i) => {
-      const n = fresh[i];
-      if (n) this.map.set(r.id, n);
-    });
-  }
-
-  private scoped<T>(fn: () => T): T {
+  /** Merged expressions are visible inside the block they were defined in only. */
+  private readonly scoped = <T>(fn: () => T): T => {
     this.scopes.push(new Map());
     try {
       return fn();
     } finally {
       this.scopes.pop();
     }
-  }
+  };
 }

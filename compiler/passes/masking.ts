@@ -10,9 +10,9 @@
 // Out-of-bounds protection itself is codegen's: a masked-off lane never issues
 // the access (WGSL would clamp an out-of-bounds index to some real element).
 
-import { IRBuilder } from '../ir/builder.js';
 import { blocksOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple } from '../ir/rebuild.js';
+import { Rewriter } from '../ir/rewriter.js';
 
 export function masking(kernel: KernelIR): KernelIR {
   const m = new Masker(kernel);
@@ -20,14 +20,12 @@ export function masking(kernel: KernelIR): KernelIR {
   return { ...kernel, body: { args: [], ops: m.b.topLevelOps() } };
 }
 
-class Masker {
-  readonly b: IRBuilder;
-  private readonly map = new Map<number, Value>();
+class Masker extends Rewriter {
   /** Old ids of masks whose value is known everywhere: a splat (or scalar) constant. */
   private readonly known = new Map<number, boolean>();
 
-  constructor(private readonly kernel: KernelIR) {
-    this.b = new IRBuilder(kernel.source);
+  constructor(kernel: KernelIR) {
+    super(kernel.source);
     this.index(kernel.body);
   }
 
@@ -47,35 +45,15 @@ class Masker {
     for (const [id, v] of consts) this.known.set(id, v);
   }
 
-  private get = (v: Value): Value => {
-    const m = this.map.get(v.id);
-    if (!m) throw new Error(`masking: %${v.id} used before definition`);
-    return m;
-  };
-
   walk(ops: readonly Op[]): void {
     for (const op of ops) {
       switch (op.kind) {
-        case 'for': {
-          const out = this.b.forLoop(this.get(op.lower), this.get(op.upper), this.get(op.step), op.inits.map(this.get), op.span, (iv, carried) => {
-            const [oldIv, ...oldArgs] = op.body.args;
-            if (oldIv) this.map.set(oldIv.id, iv);
-            oldArgs.forEach((a, i) => {
-              const c = carried[i];
-              if (c) this.map.set(a.id, c);
-            });
-            this.walk(op.body.ops.slice(0, -1));
-            const y = op.body.ops[op.body.ops.length - 1];
-            return y?.kind === 'yield' ? y.values.map(this.get) : [];
-          }, op.inits.map((v) => this.get(v).type));
-          this.bind(op.results, out);
+        case 'for':
+          this.rewriteFor(op);
           break;
-        }
-        case 'if': {
-          const block = (b: Block): Block => this.b.block([], () => this.walk(b.ops));
-          this.bind(op.results, this.b.ifOp(this.get(op.cond), block(op.thenBlock), block(op.elseBlock), op.span));
+        case 'if':
+          this.rewriteIf(op);
           break;
-        }
         case 'yield':
           this.b.yieldOp(op.values.map(this.get), op.span);
           break;
@@ -111,12 +89,5 @@ class Masker {
     const zero = this.b.constant(0, ptr.type.elem, op.span, { kind: 'scalar' });
     if (ptr.type.shape.length === 0) return zero;
     return this.b.splat(zero, ptr.type.shape, op.span, op.result.type.layout);
-  }
-
-  private bind(old: readonly Value[], fresh: readonly Value[]): void {
-    old.forEach((r, i) => {
-      const n = fresh[i];
-      if (n) this.map.set(r.id, n);
-    });
   }
 }

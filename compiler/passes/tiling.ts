@@ -13,7 +13,7 @@
 
 import { IRBuilder } from '../ir/builder.js';
 import { defaultBlocked, layoutsEqual, layoutToString, scalarLayout, type BlockedLayout, type Layout } from '../ir/layout.js';
-import type { Block, KernelIR, Op, Value } from '../ir/ops.js';
+import { resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { numel, type Shape, type Type } from '../ir/types.js';
 
@@ -40,11 +40,9 @@ function mainShape2D(block: Block): Shape | undefined {
   return best;
 }
 
+/** Values an op defines, counting a loop body's arguments. */
 function resultsAndArgs(op: Op): Value[] {
-  if (op.kind === 'for') return [...op.results, ...op.body.args];
-  if (op.kind === 'if') return [...op.results];
-  if (op.kind === 'store' || op.kind === 'yield') return [];
-  return [op.result];
+  return [...resultsOf(op), ...(op.kind === 'for' ? op.body.args : [])];
 }
 
 const layoutKey = (l: Layout): string => layoutToString(l);

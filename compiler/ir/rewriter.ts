@@ -1,0 +1,61 @@
+// The common frame of a rewriting pass: walk the old IR and build the new one
+// through the checking builder, remembering which new value stands for each
+// old one. Loops and ifs are rebuilt here once, so each pass only says what
+// it does to the ops inside them.
+
+import { IRBuilder } from './builder.js';
+import type { Op, Value } from './ops.js';
+
+type ForOp = Extract<Op, { kind: 'for' }>;
+type IfOp = Extract<Op, { kind: 'if' }>;
+
+export abstract class Rewriter {
+  readonly b: IRBuilder;
+  protected readonly map = new Map<number, Value>();
+
+  constructor(source: string) {
+    this.b = new IRBuilder(source);
+  }
+
+  /** Rewrite a list of ops (a block's, including its yield) into the current block. */
+  abstract walk(ops: readonly Op[]): void;
+
+  protected readonly get = (v: Value): Value => {
+    const mapped = this.map.get(v.id);
+    if (!mapped) throw new Error(`${this.constructor.name}: %${v.id} used before its definition`);
+    return mapped;
+  };
+
+  protected bind(old: readonly Value[], fresh: readonly Value[]): void {
+    old.forEach((r, i) => {
+      const n = fresh[i];
+      if (n) this.map.set(r.id, n);
+    });
+  }
+
+  /**
+   * Rebuild a loop with the same carried types as its (rewritten) inits.
+   * `inBody` wraps the walk of the body (a pass may open a scope there).
+   */
+  protected rewriteFor(op: ForOp, inBody: <T>(walkBody: () => T) => T = (f) => f()): void {
+    const inits = op.inits.map(this.get);
+    const results = this.b.forLoop(this.get(op.lower), this.get(op.upper), this.get(op.step), inits, op.span, (iv, carried) => {
+      const [oldIv, ...oldArgs] = op.body.args;
+      this.bind(oldIv ? [oldIv] : [], [iv]);
+      this.bind(oldArgs, carried);
+      return inBody(() => {
+        this.walk(op.body.ops.slice(0, -1));
+        const last = op.body.ops[op.body.ops.length - 1];
+        return last?.kind === 'yield' ? last.values.map(this.get) : [];
+      });
+    }, inits.map((v) => v.type));
+    this.bind(op.results, results);
+  }
+
+  /** Rebuild an if; each branch is walked whole (its yield included). */
+  protected rewriteIf(op: IfOp, inBranch: <T>(walkBranch: () => T) => T = (f) => f()): void {
+    const branch = (ops: readonly Op[]) => this.b.block([], () => inBranch(() => this.walk(ops)));
+    const results = this.b.ifOp(this.get(op.cond), branch(op.thenBlock.ops), branch(op.elseBlock.ops), op.span);
+    this.bind(op.results, results);
+  }
+}
