@@ -45,6 +45,12 @@ export interface CompileOptions {
   readonly onStage?: (stage: string, kernel: KernelIR) => void;
   /** Run the IR verifier after every pass (tests turn this on). */
   readonly verify?: boolean;
+  /**
+   * Check every memory access against its tensor's length (a debugging mode):
+   * an out-of-bounds access is skipped and reported, with its source line,
+   * when the launch finishes. Slower; part of the specialization key.
+   */
+  readonly checkBounds?: boolean;
 }
 
 export interface CompileResult extends CompiledKernel {
@@ -89,7 +95,8 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   // Lower once with a provisional size; the size only matters from tiling on.
   let ir = lowerKernel(fn, source, args, { file, workgroupSize: requested ?? 128, specializationKey: '', ...(options.namespace ? { namespace: options.namespace } : {}) });
   const workgroupSize = requested ?? Math.min(128, largestTile(ir.body));
-  ir = { ...ir, workgroupSize, specializationKey: specializationKey(fn, source, args, workgroupSize) };
+  const key = specializationKey(fn, source, args, workgroupSize) + (options.checkBounds ? '[bounds-checked]' : '');
+  ir = { ...ir, workgroupSize, specializationKey: key };
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);
   for (const pass of pipeline) {
@@ -98,7 +105,7 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     options.onStage?.(pass.name, ir);
   }
   const final = ir;
-  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits));
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false));
   return { ...compiled, ir };
 }
 

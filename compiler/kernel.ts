@@ -38,6 +38,8 @@ export interface KernelOptions {
    * working. Positional launches need no names at all.
    */
   readonly params?: readonly string[];
+  /** Check every access against its tensor's length (see LaunchOptions.checkBounds). */
+  readonly checkBounds?: boolean;
 }
 
 export type KernelArgValue = Tensor | number | boolean;
@@ -57,6 +59,14 @@ export interface LaunchOptions {
   readonly invocations?: number;
   /** Resolve only when the GPU has finished. */
   readonly wait?: boolean;
+  /**
+   * Debugging mode: every load and store checks its index against the bound
+   * tensor's length; the first out-of-bounds access is skipped and the launch
+   * rejects with a LaunchError pointing at its source line. The launch waits
+   * for the GPU. Unchecked kernels rely on WebGPU, which clamps such an index
+   * to some element of the buffer: no memory is corrupted, but results are wrong.
+   */
+  readonly checkBounds?: boolean;
 }
 
 export class Kernel {
@@ -155,13 +165,15 @@ export class Kernel {
     if (invocations !== undefined && (!isPowerOfTwo(invocations) || invocations > 1024))
       throw new LaunchError('launch', `invocations must be a power of two from 1 to 1024 (Triton's num_warps * 32), got ${invocations}`);
     const limits = options.limits ?? (options.device ? { workgroupStorageBytes: options.device.limits.maxComputeWorkgroupStorageSize } : undefined);
-    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}`;
+    const checkBounds = options.checkBounds ?? this.options.checkBounds ?? false;
+    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const result = compileFunction(this.fn, this.source, specs, {
       ...options,
       ...(invocations !== undefined ? { invocations } : {}),
       ...(limits ? { limits } : {}),
+      checkBounds,
       ...(this.options.file ? { file: this.options.file } : {}),
       ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
     });
@@ -173,7 +185,11 @@ export class Kernel {
   async launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
     const args = this.named(input);
     const device = options.device ?? firstTensorDevice(args) ?? (await getDevice());
-    const compiled = this.compile(args, { device, ...(options.invocations !== undefined ? { invocations: options.invocations } : {}) });
+    const compiled = this.compile(args, {
+      device,
+      ...(options.invocations !== undefined ? { invocations: options.invocations } : {}),
+      ...(options.checkBounds !== undefined ? { checkBounds: options.checkBounds } : {}),
+    });
     // The manifest names parameters as the source does; args use this.params.
     const sourceNames = this.fn.params.map((p) => p.name);
     const userNames = this.params;
@@ -188,7 +204,28 @@ export class Kernel {
       const v = argOf(u.param);
       if (typeof v === 'number') scalars[u.param] = v;
     }
-    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(options.wait ? { wait: true } : {}) });
+    const check = compiled.manifest.boundsCheck;
+    // A report buffer per checked launch, so concurrent launches cannot mix reports.
+    const bounds = check ? device.empty('u32', 2) : undefined;
+    if (check && bounds) tensors[check.param] = bounds;
+    const wait = options.wait === true || bounds !== undefined;
+    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(wait ? { wait: true } : {}) });
+    if (check && bounds) {
+      const [site = 0, index = 0] = await bounds.read();
+      bounds.destroy();
+      const where = check.sites[site - 1];
+      if (where) {
+        const tensor = argOf(where.buffer);
+        const length = tensor instanceof Tensor ? tensor.length : 0;
+        const at = index > 0x7fffffff ? index - 0x100000000 : index;
+        throw new LaunchError(
+          'launch',
+          `out-of-bounds ${where.kind}: element ${at} of '${where.buffer}', which has ${length} elements (the access was skipped). Mask it (tl.${where.kind}(ptr, ${where.kind === 'load' ? '{ mask, other }' : 'value, { mask }'})) or pass a larger tensor`,
+          where,
+          this.source,
+        );
+      }
+    }
   }
 }
 

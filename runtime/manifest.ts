@@ -38,6 +38,30 @@ export interface KernelManifest {
   readonly workgroupStorageBytes: number;
   readonly requiredFeatures: readonly string[];
   readonly compilerVersion: string;
+  /** Present when compiled with bounds checking (a debugging mode). */
+  readonly boundsCheck?: BoundsCheck;
+}
+
+/**
+ * Bounds checking: every access compares its index with the bound tensor's
+ * length; the first one out of bounds is skipped and recorded in a small u32
+ * buffer bound as `param`: [site + 1, index]. Sites point at the kernel source.
+ */
+export interface BoundsCheck {
+  /** Name of the extra buffer binding in `buffers` (not a kernel parameter). */
+  readonly param: string;
+  readonly sites: readonly BoundsSite[];
+}
+
+export interface BoundsSite {
+  readonly kind: 'load' | 'store';
+  /** The kernel parameter (buffer) accessed. */
+  readonly buffer: string;
+  readonly line: number;
+  readonly column: number;
+  readonly file: string;
+  readonly startOffset: number;
+  readonly endOffset: number;
 }
 
 export interface CompiledKernel {

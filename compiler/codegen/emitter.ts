@@ -24,6 +24,13 @@ export interface CodegenLimits {
   readonly workgroupStorageBytes: number;
 }
 
+/** An access that bounds checking watches; its id in WGSL is its index + 1. */
+export interface AccessSite {
+  readonly kind: 'load' | 'store';
+  readonly binding: number;
+  readonly span: Span;
+}
+
 export class Emitter implements ThreadIndexNamer {
   private readonly out: string[] = [];
   private depth = 1;
@@ -39,10 +46,25 @@ export class Emitter implements ThreadIndexNamer {
   /** Targets that a `yield` assigns, innermost last. */
   readonly yieldTargets: (readonly Value[])[] = [];
 
+  /** Accesses that check their index (only with bounds checking on). */
+  readonly accessSites: AccessSite[] = [];
+
   constructor(
     readonly kernel: KernelIR,
     readonly limits: CodegenLimits,
+    readonly boundsCheck = false,
   ) {}
+
+  /**
+   * `access(index)` guarded by the index check when bounds checking is on:
+   * an out-of-bounds index skips the access and reports the site instead.
+   */
+  checkedAccess(kind: 'load' | 'store', binding: number, pointer: string, span: Span, access: (index: string) => string): string {
+    if (!this.boundsCheck) return access(`u32(${pointer})`);
+    this.accessSites.push({ kind, binding, span });
+    const site = this.accessSites.length;
+    return `if (u32(${pointer}) < arrayLength(&b${binding})) { ${access(`u32(${pointer})`)} } else { report_out_of_bounds(${site}u, u32(${pointer})); }`;
+  }
 
   get workgroupSize(): number {
     return this.kernel.workgroupSize;

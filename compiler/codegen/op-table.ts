@@ -108,15 +108,20 @@ export const opEmitters: OpEmitters = {
     const type = wgslType[e.dtype(op.result)];
     const scalar = op.result.type.shape.length === 0;
     const slots: string[] = [];
+    const b = binding ?? 0;
     for (let i = 0; i < count; i++) {
       const name = valueName(op.result, scalar ? null : i);
-      const access = `b${binding ?? 0}[u32(${e.slot(op.ptr, scalar ? 0 : i)})]`;
+      const pointer = e.slot(op.ptr, scalar ? 0 : i);
+      const read = e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`);
       if (op.mask && op.other) {
         // A masked-off lane never issues the access: WGSL would clamp an
         // out-of-bounds index to some real element and read it.
         e.line(`var ${name}: ${type} = ${e.slot(op.other, op.other.type.shape.length === 0 ? 0 : i)};`);
-        e.line(`if (${e.slot(op.mask, op.mask.type.shape.length === 0 ? 0 : i)}) { ${name} = ${access}; }`);
-      } else e.line(`let ${name}: ${type} = ${access};`);
+        e.line(`if (${e.slot(op.mask, op.mask.type.shape.length === 0 ? 0 : i)}) { ${read} }`);
+      } else if (e.boundsCheck) {
+        e.line(`var ${name}: ${type} = ${literal(0, e.dtype(op.result))};`);
+        e.line(read);
+      } else e.line(`let ${name}: ${type} = b${b}[u32(${pointer})];`);
       slots.push(name);
     }
     e.set(op.result, { slots, uniform: false });
@@ -131,7 +136,7 @@ export const opEmitters: OpEmitters = {
     view.slots.forEach((_, i) => {
       const at = (v: Value): string => e.slot(v, scalar || v.type.shape.length === 0 ? 0 : i);
       const conds = [owner, op.mask ? at(op.mask) : null].filter((c): c is string => c !== null);
-      const write = `b${binding}[u32(${at(op.ptr)})] = ${at(op.value)};`;
+      const write = e.checkedAccess('store', binding, at(op.ptr), op.span, (index) => `b${binding}[${index}] = ${at(op.value)};`);
       e.line(conds.length ? `if (${conds.join(' && ')}) { ${write} }` : write);
     });
   },

@@ -14,8 +14,11 @@ export const COMPILER_VERSION = '0.1.0';
 
 export const defaultLimits: CodegenLimits = { workgroupStorageBytes: 16384 };
 
-export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLimits): CompiledKernel {
-  const e = new Emitter(kernel, limits);
+/** The extra buffer binding of bounds checking; `$` keeps it apart from kernel parameters. */
+export const BOUNDS_PARAM = '$bounds';
+
+export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLimits, boundsCheck = false): CompiledKernel {
+  const e = new Emitter(kernel, limits, boundsCheck);
   emitOps(e, kernel.body.ops);
 
   const buffers: BufferBinding[] = [];
@@ -29,6 +32,7 @@ export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLi
     void index;
   });
   const uniformBinding = uniforms.length ? buffers.length : null;
+  const boundsBinding = boundsCheck ? buffers.length + (uniformBinding === null ? 0 : 1) : null;
   const uniformSize = uniforms.length ? Math.ceil((uniforms.length * 4) / 16) * 16 : 0;
 
   const header: string[] = [
@@ -49,6 +53,17 @@ export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLi
     header.push(`@group(0) @binding(${b.binding}) var<storage, ${access}> b${b.binding}: array<${wgslType[b.dtype]}>;  // ${safeName(b.param)}`);
   }
   if (uniformBinding !== null) header.push(`@group(0) @binding(${uniformBinding}) var<uniform> params: Params;`);
+  if (boundsBinding !== null) {
+    header.push(
+      `@group(0) @binding(${boundsBinding}) var<storage, read_write> bounds: array<atomic<u32>, 2>;  // bounds check: [site, index]`,
+      '',
+      '// Records the first out-of-bounds access (its site and index); the access itself is skipped.',
+      'fn report_out_of_bounds(site: u32, index: u32) {',
+      '  if (atomicCompareExchangeWeak(&bounds[0], 0u, site).exchanged) { atomicStore(&bounds[1], index); }',
+      '}',
+      '',
+    );
+  }
   if (e.scratchWords > 0) header.push(`var<workgroup> scratch: array<u32, ${e.scratchWords}>;`);
   if (e.uniformCellUsed) header.push('var<workgroup> uniform_cell: u32;');
   if (e.lines().some((l) => l.includes('f32_special'))) header.push(f32SpecialDeclaration);
@@ -72,6 +87,20 @@ export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLi
     requiredFeatures: [],
     compilerVersion: COMPILER_VERSION,
   };
+  if (boundsBinding !== null) {
+    const bufferParam = (binding: number): string => buffers.find((b) => b.binding === binding)?.param ?? '?';
+    return {
+      wgsl,
+      manifest: {
+        ...manifest,
+        buffers: [...buffers, { kind: 'buffer', param: BOUNDS_PARAM, binding: boundsBinding, dtype: 'u32', access: 'read_write' }],
+        boundsCheck: {
+          param: BOUNDS_PARAM,
+          sites: e.accessSites.map((s) => ({ kind: s.kind, buffer: bufferParam(s.binding), ...s.span })),
+        },
+      },
+    };
+  }
   return { wgsl, manifest };
 }
 
