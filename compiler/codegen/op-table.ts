@@ -118,6 +118,8 @@ export const opEmitters: OpEmitters = {
         // out-of-bounds index to some real element and read it.
         e.line(`var ${name}: ${type} = ${e.slot(op.other, op.other.type.shape.length === 0 ? 0 : i)};`);
         e.line(`if (${e.slot(op.mask, op.mask.type.shape.length === 0 ? 0 : i)}) { ${read} }`);
+      } else if (op.mask) {
+        throw new Error('codegen: a masked load without other (the masking pass adds it)');
       } else if (e.boundsCheck) {
         e.line(`var ${name}: ${type} = ${literal(0, e.dtype(op.result))};`);
         e.line(read);
@@ -197,7 +199,7 @@ function emitFor(e: Emitter, op: OpOf<'for'>): void {
   const loopVar = `loop${iv.id}`;
   const stepConst = /^\(?(-?\d+)i\)?$/.exec(step);
   const stepValue = stepConst ? Number(stepConst[1]) : null;
-  const cond = stepValue === null ? `select(${loopVar} > ${upper}, ${loopVar} < ${upper}, ${step} > 0i)` : stepValue > 0 ? `${loopVar} < ${upper}` : `${loopVar} > ${upper}`;
+  const cond = stepValue === null ? `select((${loopVar} > ${upper}), (${loopVar} < ${upper}), (${step} > 0i))` : stepValue > 0 ? `${loopVar} < ${upper}` : `${loopVar} > ${upper}`;
   e.open(`for (var ${loopVar}: i32 = ${lower}; ${cond}; ${loopVar} += ${step}) {`);
   e.set(iv, { slots: [loopVar], uniform: e.get(op.lower).uniform && e.isUniform(op.upper) && e.isUniform(op.step) });
   args.forEach((a, k) => {

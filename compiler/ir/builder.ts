@@ -13,6 +13,7 @@ import {
   isPowerOfTwo,
   numel,
   sameShape,
+  sameType,
   shapeToString,
   type DType,
   type MemDType,
@@ -85,7 +86,7 @@ export class IRBuilder {
 
   private retype(type: Type, shape: Shape, layout?: Layout): Type {
     const base = { shape: [...shape], ...(layout ? { layout } : {}) };
-    return type.kind === 'ptr' ? { kind: 'ptr', elem: type.elem, ...base } : { kind: 'tile', dtype: type.dtype, ...base };
+    return type.kind === 'ptr' ? { kind: 'ptr', elem: type.elem, buffer: type.buffer, ...base } : { kind: 'tile', dtype: type.dtype, ...base };
   }
 
   private checkRank(shape: Shape, span: Span): void {
@@ -366,7 +367,7 @@ export class IRBuilder {
     if (thenValues.length !== elseValues.length) throw new Error('IRBuilder: if branches yield different counts');
     thenValues.forEach((v, i) => {
       const e = elseValues[i];
-      if (e && typeToString(e.type) !== typeToString(v.type))
+      if (e && !sameType(e.type, v.type))
         this.fail('type', `the branches of this if give a variable different types: ${typeToString(v.type)} and ${typeToString(e.type)}`, span);
     });
     const results = thenValues.map((v) => this.fresh(v.type));
@@ -378,7 +379,7 @@ export class IRBuilder {
     if (values.length !== types.length) throw new Error(`IRBuilder: ${what} count mismatch`);
     values.forEach((v, i) => {
       const t = types[i];
-      if (t && (typeToString(t) !== typeToString(v.type)))
+      if (t && !sameType(t, v.type))
         this.fail('type', `${what} changes type from ${typeToString(t)} to ${typeToString(v.type)}`, span);
     });
     this.emit({ kind: 'yield', values: [...values], span });

@@ -21,6 +21,12 @@ export interface TileType {
 export interface PtrType {
   readonly kind: 'ptr';
   readonly elem: MemDType;
+  /**
+   * Which buffer: the index of the kernel parameter. Part of the type, so a
+   * variable cannot point into one buffer on one path and another on the
+   * other (each buffer is its own WGSL binding).
+   */
+  readonly buffer: number;
   readonly shape: Shape;
   readonly layout?: Layout;
 }
@@ -31,8 +37,8 @@ export function tileType(dtype: DType, shape: Shape): TileType {
   return { kind: 'tile', dtype, shape: [...shape] };
 }
 
-export function ptrType(elem: MemDType, shape: Shape): PtrType {
-  return { kind: 'ptr', elem, shape: [...shape] };
+export function ptrType(elem: MemDType, shape: Shape, buffer = 0): PtrType {
+  return { kind: 'ptr', elem, shape: [...shape], buffer };
 }
 
 export const isFloat = (d: DType): boolean => d === 'f32';
@@ -58,7 +64,7 @@ export function typeToString(type: Type): string {
 
 export function sameType(a: Type, b: Type): boolean {
   if (!sameShape(a.shape, b.shape)) return false;
-  if (a.kind === 'ptr') return b.kind === 'ptr' && a.elem === b.elem;
+  if (a.kind === 'ptr') return b.kind === 'ptr' && a.elem === b.elem && a.buffer === b.buffer;
   return b.kind === 'tile' && a.dtype === b.dtype;
 }
 

@@ -7,7 +7,7 @@
 
 import { layoutsEqual, layoutToString } from './layout.js';
 import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from './ops.js';
-import { typeToString } from './types.js';
+import { sameType, typeToString } from './types.js';
 
 export interface VerifyOptions {
   readonly requireLayouts?: boolean;
@@ -47,7 +47,7 @@ export function verify(kernel: KernelIR, options: VerifyOptions = {}): string[] 
         else if (expectYield.length !== op.values.length) problems.push(`yield of ${op.values.length} values for ${expectYield.length} results`);
         else op.values.forEach((v, k) => {
           const r = expectYield[k];
-          if (r && typeToString(r.type) !== typeToString(v.type)) problems.push(`yield %${v.id}: ${typeToString(v.type)} for a result of type ${typeToString(r.type)}`);
+          if (r && !sameType(r.type, v.type)) problems.push(`yield %${v.id}: ${typeToString(v.type)} for a result of type ${typeToString(r.type)}`);
           if (options.requireLayouts && r?.type.layout && v.type.layout && !layoutsEqual(r.type.layout, v.type.layout))
             problems.push(`yield %${v.id} has layout ${layoutToString(v.type.layout)}, result wants ${layoutToString(r.type.layout)}`);
         });

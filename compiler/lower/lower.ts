@@ -9,7 +9,7 @@ import { CompileError, TesseraError, type Span } from '../errors.js';
 import type { AssignOperator, Expr, KernelFunction, Stmt } from '../frontend/ast.js';
 import { IRBuilder } from '../ir/builder.js';
 import type { Block, KernelIR, KernelParam, Value } from '../ir/ops.js';
-import { ptrType, promote, tileType, typeToString, type DType, type MemDType, type Type } from '../ir/types.js';
+import { ptrType, promote, sameType, tileType, typeToString, type DType, type MemDType, type Type } from '../ir/types.js';
 import { Scope, restore, snapshot, type Binding, type Snapshot } from './scope.js';
 import { Semantics, type SourceBinaryOp } from './semantics.js';
 import { callMethod, dtypeNames, notConstInt, notYetSupported, tileMethods, tlFunctions, type Arg } from './tl-functions.js';
@@ -62,6 +62,7 @@ class Lowerer {
   readonly s: Semantics;
   readonly root = new Scope(null);
   private loopDepth = 0;
+  private paramNames: readonly string[] = [];
   /** Each runtime parameter's value as the kernel received it. */
   private readonly paramValues = new Map<string, SemVal>();
 
@@ -80,6 +81,7 @@ class Lowerer {
   }
 
   bindParams(fn: KernelFunction, args: readonly ArgSpec[]): KernelParam[] {
+    this.paramNames = fn.params.map((p) => p.name);
     if (args.length !== fn.params.length)
       throw new CompileError('launch', `kernel ${fn.name || '(anonymous)'} has ${fn.params.length} parameters but ${args.length} argument types were given`, fn.span, this.source);
     return fn.params.map((p, index) => {
@@ -91,7 +93,7 @@ class Lowerer {
         this.root.declare(p.name, constant(arg.value, float), false);
         return { name: p.name, role: 'constexpr', constValue: arg.value };
       }
-      const type: Type = arg.role === 'buffer' ? ptrType(arg.dtype, []) : tileType(arg.dtype, []);
+      const type: Type = arg.role === 'buffer' ? ptrType(arg.dtype, [], index) : tileType(arg.dtype, []);
       // Parameters may be reassigned (Triton's `X += row * stride`).
       const value = ir(this.b.argument(index, p.name, type, p.span));
       this.paramValues.set(p.name, value);
@@ -259,6 +261,12 @@ class Lowerer {
   }
 
   /** The IR type a variable gets when control flow merges several values of it. */
+  /** A pointer variable must stay in one buffer: each buffer is its own WGSL binding. */
+  private checkSameBuffer(name: string, a: Type, b: Type, span: Span): void {
+    if (a.kind === 'ptr' && b.kind === 'ptr' && a.buffer !== b.buffer)
+      this.fail('type', `'${name}' points into '${this.paramNames[a.buffer] ?? '?'}' on one path and '${this.paramNames[b.buffer] ?? '?'}' on another; a pointer variable must stay in one buffer (choose between buffers with separate loads or stores under the condition)`, span);
+  }
+
   private mergedType(binding: Binding, values: readonly (SemVal | undefined)[], span: Span): Type {
     let irType: Type | undefined;
     let constType: DType | undefined;
@@ -266,7 +274,8 @@ class Lowerer {
       if (!v || v.kind === 'unassigned')
         this.fail('unsupported', `'${binding.name}' is assigned on only some paths; give it a value before the if`, span);
       if (v.kind === 'ir') {
-        if (irType && typeToString(irType) !== typeToString(v.value.type))
+        if (irType) this.checkSameBuffer(binding.name, irType, v.value.type, span);
+        if (irType && !sameType(irType, v.value.type))
           this.fail('type', `'${binding.name}' gets different types on the two paths of this if: ${typeToString(irType)} and ${typeToString(v.value.type)}; a variable keeps one dtype and shape, so make both paths agree (cast with tl.cast, or initialise it with tl.zeros of the final shape)`, span);
         irType = v.value.type;
       } else if (v.kind === 'const') {
@@ -280,7 +289,8 @@ class Lowerer {
   private coerce(v: SemVal | undefined, type: Type | undefined, name: string, span: Span, where: 'loop' | 'branch' = 'branch'): Value {
     if (!v || !type) return this.fail('internal', `no value for '${name}'`, span);
     if (v.kind === 'ir') {
-      if (typeToString(v.value.type) !== typeToString(type)) {
+      this.checkSameBuffer(name, type, v.value.type, span);
+      if (!sameType(v.value.type, type)) {
         const before = where === 'loop' ? 'before the loop' : 'before the if';
         const inside = where === 'loop' ? 'the loop body makes it' : 'a branch makes it';
         this.fail('type', `'${name}' is ${typeToString(type)} ${before} but ${inside} ${typeToString(v.value.type)}; a variable keeps one dtype and shape across loops and branches, so initialise it with its final type: let ${name} = ${initialiserFor(v.value.type, this.namespace)}`, span);

@@ -120,10 +120,15 @@ export class Semantics {
       case '-': return constant(a - c, isFloat);
       case '*': return constant(a * c, isFloat);
       case '/': {
-        // Compile-time values follow JavaScript: 1 / 2 is 0.5 (a float), as the
-        // kernel reads. Only runtime integer tiles divide with truncation.
-        const q = a / c;
-        return constant(q, isFloat || !Number.isInteger(q));
+        if (isFloat) return constant(a / c, true);
+        // Integers divide with truncation on the GPU; a compile-time quotient
+        // must agree, or making a parameter constexpr would change results.
+        // JavaScript readers (and transpilers, which print 1.0 as 1) expect a
+        // fraction, so an inexact integer quotient is an error, not a guess.
+        if (c !== 0 && a % c !== 0)
+          this.fail('constexpr', `${a} / ${c} divides two integers, which truncates (as integer tiles do) to ${Math.trunc(a / c)}; write a non-integer operand for a fraction, tl.cdiv(${a}, ${c}) to round up, or (a - a % b) / b to truncate`, span);
+        if (c === 0) this.fail('constexpr', 'integer division by zero in a compile-time expression', span);
+        return constant(a / c);
       }
       case '%':
         if (!isFloat && c === 0) this.fail('constexpr', 'integer remainder by zero in a compile-time expression', span);
@@ -172,7 +177,8 @@ export class Semantics {
     };
     if (dtype === 'f32' && ['&', '|', '^', '<<', '>>'].includes(op))
       this.fail('type', `'${op}' needs integer operands, got ${typeToString(x.type)}; cast with tl.cast(x, tl.int32) first (for masks, compare first: a < b)`, span);
-    if (dtype === 'bool' && ['+', '-', '*', '/', '%'].includes(op)) {
+    // WGSL has no arithmetic or ordering on bool; Triton computes in int32.
+    if (dtype === 'bool' && ['+', '-', '*', '/', '%', '<', '<=', '>', '>='].includes(op)) {
       return ir(this.b.binary(irOp[op], this.b.cast(x, 'i32', span), this.b.cast(y, 'i32', span), span));
     }
     return ir(this.b.binary(irOp[op], x, y, span));

@@ -170,10 +170,11 @@ const load: Handler = (s, args, span) => {
   const otherArg = opts.get('other');
   let other: Value | undefined;
   if (otherArg) {
-    if (!mask) fail(s, 'type', `tl.load's 'other' needs a 'mask': other is the value of masked-off elements`, otherArg.span);
+    // A mask known to be all-true (maskFor drops it) still makes `other` legal.
+    if (!opts.has('mask')) fail(s, 'type', `tl.load's 'other' needs a 'mask': other is the value of masked-off elements`, otherArg.span);
     other = s.broadcastTo(s.toIR(otherArg.value, otherArg.span, ptr.type.elem), ptr.type.shape, otherArg.span);
   }
-  return ir(s.b.load(ptr, mask, other, span));
+  return ir(s.b.load(ptr, mask, mask ? other : undefined, span));
 };
 
 const store: Handler = (s, args, span) => {
@@ -256,6 +257,11 @@ export const tlFunctions: Readonly<Record<string, Handler>> = {
     arity(s, 'cdiv', args, 2, 2, span);
     const [a, b] = args;
     if (!a || !b) return fail(s, 'type', 'missing argument', span);
+    if (a.value.kind === 'const' && b.value.kind === 'const' && typeof a.value.value === 'number' && typeof b.value.value === 'number') {
+      const [x, y] = [a.value.value, b.value.value];
+      if (!Number.isInteger(x) || !Number.isInteger(y) || y === 0) return fail(s, 'constexpr', `tl.cdiv needs integers and a non-zero divisor, got ${x} and ${y}`, span);
+      return constant(Math.ceil(x / y));
+    }
     const sum = s.binary('-', s.binary('+', a.value, b.value, span), constant(1), span);
     return s.binary('/', sum, b.value, span);
   },

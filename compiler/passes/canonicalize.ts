@@ -86,7 +86,6 @@ function attributes(op: SimpleOp): string {
 function foldConstant(op: Op, constOf: (v: Value) => number | boolean | undefined): number | boolean | undefined {
   const dtype: DType | undefined = op.kind !== 'store' && op.kind !== 'yield' && op.kind !== 'for' && op.kind !== 'if' && op.result.type.kind === 'tile' ? op.result.type.dtype : undefined;
   if (!dtype || op.kind === 'for' || op.kind === 'if' || op.kind === 'store' || op.kind === 'yield') return undefined;
-  if (op.result.type.shape.length !== 0) return undefined;
   const wrap = (x: number): number => (dtype === 'i32' ? x | 0 : dtype === 'u32' ? x >>> 0 : Math.fround(x));
   if (op.kind === 'binary') {
     const a = constOf(op.lhs);
@@ -97,8 +96,10 @@ function foldConstant(op: Op, constOf: (v: Value) => number | boolean | undefine
       case 'add': return wrap(a + b);
       case 'sub': return wrap(a - b);
       case 'mul': return isIntOp ? wrap(Math.imul(a, b)) : wrap(a * b);
-      case 'div': return isIntOp ? (b === 0 ? undefined : wrap(Math.trunc(a / b))) : wrap(a / b);
-      case 'mod': return isIntOp ? (b === 0 ? undefined : wrap(a % b)) : undefined;
+      // Integer x / 0 is x and x % 0 is 0, as WGSL defines them at run time
+      // (WGSL rejects them in constant expressions, so they must be folded).
+      case 'div': return isIntOp ? (b === 0 ? a : wrap(Math.trunc(a / b))) : wrap(a / b);
+      case 'mod': return isIntOp ? (b === 0 ? 0 : wrap(a % b)) : undefined;
       case 'min': return Math.min(a, b);
       case 'max': return Math.max(a, b);
       case 'eq': return a === b;
@@ -181,8 +182,12 @@ class Canonicalizer extends Rewriter {
       }
       const folded = foldConstant(op, (v) => this.consts.get(this.get(v).id));
       if (folded !== undefined && op.kind !== 'store') {
+        // A tile of equal constants folds too: a constant splat to its shape.
         const dtype = op.result.type.kind === 'tile' ? op.result.type.dtype : 'i32';
-        const value = this.b.constant(folded, dtype, op.span, op.result.type.layout);
+        const { shape, layout } = op.result.type;
+        const scalar = this.b.constant(folded, dtype, op.span, layout && shape.length ? { kind: 'scalar' } : layout);
+        const value = shape.length ? this.b.splat(scalar, shape, op.span, layout) : scalar;
+        this.consts.set(scalar.id, folded);
         this.consts.set(value.id, folded);
         this.map.set(op.result.id, value);
         continue;
@@ -198,6 +203,11 @@ class Canonicalizer extends Rewriter {
       if (result && op.kind !== 'store') {
         this.map.set(op.result.id, result);
         if (op.kind === 'constant') this.consts.set(result.id, op.value);
+        // Splats and shape changes of a constant are that constant everywhere.
+        if (op.kind === 'splat' || op.kind === 'broadcast' || op.kind === 'expandDims' || op.kind === 'convertLayout') {
+          const c = this.consts.get(this.get(op.operand).id);
+          if (c !== undefined) this.consts.set(result.id, c);
+        }
         if (key) this.scopes[this.scopes.length - 1]?.set(key, result);
       }
     }

@@ -216,6 +216,31 @@ const cases: Case[] = [
     at: '2:28',
     under: '32',
   },
+  {
+    name: 'a pointer variable that points into another buffer on one path of an if',
+    source: 'function k(a, b, n) {\n  let p = a;\n  if (n > 0) {\n    p = b;\n  }\n  tl.store(p, 7);\n}',
+    args: args('*i32', '*i32', 'i32'),
+    kind: 'type',
+    message: ["'p' points into 'b' on one path and 'a' on another", 'must stay in one buffer'],
+    at: '3:3',
+  },
+  {
+    name: 'a pointer variable that a loop moves into another buffer',
+    source: 'function k(a, b, n) {\n  let p = a;\n  for (let i = 0; i < n; i += 1) {\n    p = b;\n  }\n  tl.store(p, 7);\n}',
+    args: args('*i32', '*i32', 'i32'),
+    kind: 'type',
+    message: "'p' points into 'a' on one path and 'b' on another",
+    at: '4:5',
+  },
+  {
+    name: 'a compile-time integer division that is not exact',
+    source: 'function k(x, N) {\n  const o = tl.arange(0, 8);\n  tl.store(x + o, tl.where(o < N / 2, 1, 0));\n}',
+    args: args('*f32', 7),
+    kind: 'constexpr',
+    message: ['7 / 2 divides two integers, which truncates (as integer tiles do) to 3', 'tl.cdiv(7, 2)'],
+    at: '3:32',
+    under: 'N / 2',
+  },
 ];
 
 describe('type errors', () => {
