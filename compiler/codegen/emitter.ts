@@ -19,6 +19,9 @@ export interface Emitted {
   readonly uniform: boolean;
 }
 
+/** Reserved for `uniform_cell` (one u32, rounded up to WGSL's 16-byte granule). */
+const UNIFORM_CELL_BYTES = 16;
+
 export interface CodegenLimits {
   /** maxComputeWorkgroupStorageSize in bytes. */
   readonly workgroupStorageBytes: number;
@@ -157,12 +160,17 @@ export class Emitter implements ThreadIndexNamer {
   }
 
   /** Reserve scratch words, or explain why the tile does not fit the device. */
+  /** Workgroup memory scratch may use: the device's, less the uniform cell's word (and padding). */
+  get scratchCapacityBytes(): number {
+    return this.limits.workgroupStorageBytes - UNIFORM_CELL_BYTES;
+  }
+
   needScratch(words: number, span: Span, what: string): void {
     const bytes = words * 4;
-    if (bytes > this.limits.workgroupStorageBytes)
+    if (bytes > this.scratchCapacityBytes)
       throw new CompileError(
         'device',
-        `${what} needs ${bytes} bytes of workgroup memory, but the device allows ${this.limits.workgroupStorageBytes}; use smaller block sizes (or fewer invocations per workgroup)`,
+        `${what} needs ${bytes} bytes of workgroup memory, but the device allows ${this.scratchCapacityBytes} for it (maxComputeWorkgroupStorageSize ${this.limits.workgroupStorageBytes}, less ${UNIFORM_CELL_BYTES} reserved); use smaller block sizes (or fewer invocations per workgroup)`,
         span,
         this.kernel.source,
       );

@@ -30,6 +30,8 @@ export function emitConvert(e: Emitter, operand: Value, result: Value, span: Spa
   defineSlots(e, result, exprs, false, src.binding);
 }
 
+const REDUCTION_SCRATCH_BYTES = 8192;
+
 type ReduceLike = Extract<Op, { kind: 'reduce' } | { kind: 'argReduce' }>;
 
 /**
@@ -101,7 +103,10 @@ export function emitReduce(e: Emitter, op: ReduceLike): void {
   const t = e.threadIndex(src.parent, axis);
   const stride = dim.threadStride;
   const arrays = isArg ? 2 : 1;
-  const capacity = Math.floor(e.limits.workgroupStorageBytes / 4);
+  // Rounds of at most REDUCTION_SCRATCH_BYTES: more partials at once save
+  // barriers, but workgroup memory held limits how many workgroups a real GPU
+  // keeps resident.
+  const capacity = Math.floor(Math.min(REDUCTION_SCRATCH_BYTES, e.scratchCapacityBytes) / 4);
   const perRound = Math.max(1, Math.min(partials.length, Math.floor(capacity / (w * arrays))));
   e.needScratch(perRound * w * arrays, op.span, `tl.${op.op} across ${w} invocations`);
   const results: string[] = [];

@@ -24,6 +24,12 @@ import {
 } from './types.js';
 
 export const MAX_RANK = 2;
+/**
+ * The largest tile. Every element lives in some invocation's registers (128
+ * invocations would hold 512 each at this size); larger tiles give shaders
+ * that drivers take minutes to compile. Loop over blocks instead.
+ */
+export const MAX_TILE_ELEMENTS = 1 << 16;
 
 const compareOps: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 const bitwiseOps: ReadonlySet<BinaryOp> = new Set(['and', 'or', 'xor']);
@@ -142,6 +148,7 @@ export class IRBuilder {
       this.fail('shape', `arange(${start}, ${end}) needs integer bounds with start < end`, span);
     if (!isPowerOfTwo(end - start))
       this.fail('shape', `arange(${start}, ${end}) has ${end - start} elements; the length must be a power of two`, span);
+    this.checkSize([end - start], span);
     const result = this.fresh(this.tile('i32', [end - start], layout));
     this.emit({ kind: 'arange', result, start, end, span });
     return result;
@@ -195,6 +202,12 @@ export class IRBuilder {
     this.checkRank(shape, span);
     for (const d of shape)
       if (!isPowerOfTwo(d)) this.fail('shape', `tile dimension ${d} in ${shapeToString(shape)} must be a power of two`, span);
+    this.checkSize(shape, span);
+  }
+
+  private checkSize(shape: Shape, span: Span): void {
+    if (numel(shape) > MAX_TILE_ELEMENTS)
+      this.fail('shape', `a tile of ${shapeToString(shape)} has ${numel(shape)} elements, more than the ${MAX_TILE_ELEMENTS} Tessera supports; use a smaller block and loop over the data`, span);
   }
 
   binary(op: BinaryOp, lhs: Value, rhs: Value, span: Span, layout?: Layout): Value {

@@ -50,44 +50,44 @@ function assignments(stmt: Stmt): Map<string, Span> {
   const note = (name: string, span: Span): void => {
     if (!assigned.has(name)) assigned.set(name, span);
   };
-  const visitExpr = (e: Expr | undefined): void => {
+  const visitExpr = (e: Expr | undefined, declared: ReadonlySet<string>): void => {
     if (!e) return;
     switch (e.kind) {
       case 'assign':
-        visitExpr(e.value);
-        if (e.target.kind === 'identifier') note(e.target.name, e.span);
+        visitExpr(e.value, declared);
+        if (e.target.kind === 'identifier' && !declared.has(e.target.name)) note(e.target.name, e.span);
         return;
       case 'update':
-        if (e.target.kind === 'identifier') note(e.target.name, e.span);
+        if (e.target.kind === 'identifier' && !declared.has(e.target.name)) note(e.target.name, e.span);
         return;
       case 'binary':
-        visitExpr(e.left);
-        visitExpr(e.right);
+        visitExpr(e.left, declared);
+        visitExpr(e.right, declared);
         return;
       case 'unary':
-        visitExpr(e.operand);
+        visitExpr(e.operand, declared);
         return;
       case 'conditional':
-        visitExpr(e.test);
-        visitExpr(e.consequent);
-        visitExpr(e.alternate);
+        visitExpr(e.test, declared);
+        visitExpr(e.consequent, declared);
+        visitExpr(e.alternate, declared);
         return;
       case 'call':
-        visitExpr(e.callee);
-        e.args.forEach(visitExpr);
+        visitExpr(e.callee, declared);
+        e.args.forEach((x) => visitExpr(x, declared));
         return;
       case 'member':
-        visitExpr(e.object);
+        visitExpr(e.object, declared);
         return;
       case 'index':
-        visitExpr(e.object);
-        visitExpr(e.index);
+        visitExpr(e.object, declared);
+        visitExpr(e.index, declared);
         return;
       case 'array':
-        e.elements.forEach(visitExpr);
+        e.elements.forEach((x) => visitExpr(x, declared));
         return;
       case 'object':
-        e.properties.forEach((p) => visitExpr(p.value));
+        e.properties.forEach((p) => visitExpr(p.value, declared));
         return;
       default:
         return;
@@ -97,28 +97,28 @@ function assignments(stmt: Stmt): Map<string, Span> {
     switch (s.kind) {
       case 'declare':
         s.declarations.forEach((d) => {
-          visitExpr(d.init);
+          visitExpr(d.init, declared);
           declared.add(d.name);
         });
         return;
       case 'expression':
-        visitExpr(s.expr);
+        visitExpr(s.expr, declared);
         return;
       case 'if':
-        visitExpr(s.test);
+        visitExpr(s.test, declared);
         visit(s.consequent, new Set(declared));
         if (s.alternate) visit(s.alternate, new Set(declared));
         return;
       case 'for': {
         const inner = new Set(declared);
         if (s.init) visit(s.init, inner);
-        visitExpr(s.test);
-        visitExpr(s.update);
+        visitExpr(s.test, inner);
+        visitExpr(s.update, inner);
         visit(s.body, inner);
         return;
       }
       case 'forOf': {
-        visitExpr(s.iterable);
+        visitExpr(s.iterable, declared);
         const inner = new Set(declared);
         inner.add(s.name);
         visit(s.body, inner);
@@ -130,17 +130,15 @@ function assignments(stmt: Stmt): Map<string, Span> {
         return;
       }
       case 'return':
-        visitExpr(s.value);
+        visitExpr(s.value, declared);
         return;
       default:
         return;
     }
   };
-  // Names declared inside the body shadow outer ones; a simple approximation
-  // that is exact for kernels which do not shadow their own variables.
-  const declaredInside = new Set<string>();
-  visit(stmt, declaredInside);
-  for (const n of declaredInside) assigned.delete(n);
+  // Each block scope sees the names declared before it in enclosing scopes;
+  // an assignment to one of those is local, not to the outer variable.
+  visit(stmt, new Set());
   return assigned;
 }
 

@@ -63,6 +63,8 @@ class Lowerer {
   readonly root = new Scope(null);
   private loopDepth = 0;
   private paramNames: readonly string[] = [];
+  /** Loop induction variables: the loop steps them, the body may not assign them. */
+  private readonly loopVariables = new Set<Binding>();
   /** Each runtime parameter's value as the kernel received it. */
   private readonly paramValues = new Map<string, SemVal>();
 
@@ -350,7 +352,7 @@ class Lowerer {
     if (count > 4096) this.fail('constexpr', `tl.staticRange would unroll ${count} iterations; use tl.range for long loops`, stmt.iterable.span);
     for (let i = lo; st > 0 ? i < hi : i > hi; i += st) {
       const inner = new Scope(scope);
-      inner.declare(stmt.name, constant(i), true);
+      this.loopVariables.add(inner.declare(stmt.name, constant(i), true));
       this.loopDepth++;
       this.lowerSeq([stmt.body], inner, []);
       this.loopDepth--;
@@ -402,7 +404,7 @@ class Lowerer {
     this.loopDepth++;
     const results = this.b.forLoop(lower, upper, step, inits, span, (iv, args) => {
       const inner = new Scope(scope);
-      inner.declare(name, ir(iv), true);
+      this.loopVariables.add(inner.declare(name, ir(iv), true));
       carried.forEach((bnd, i) => {
         const a = args[i];
         if (a) bnd.value = ir(a);
@@ -503,6 +505,8 @@ class Lowerer {
 
   /** Why a const binding cannot be assigned, and what to write instead. */
   private constMessage(binding: Binding): string {
+    if (this.loopVariables.has(binding))
+      return `the loop variable '${binding.name}' cannot be assigned in the loop body: the loop steps it (use another variable)`;
     return `'${binding.name}' is declared with const and cannot be reassigned; declare it with let`;
   }
 

@@ -167,6 +167,14 @@ const variables: Case[] = [
     message: ["'a' gets different types on the two paths of this if: f32[32] and f32[16]", 'make both paths agree'],
     at: '3:3',
   },
+  {
+    name: 'assigning the loop variable in the body',
+    source: 'function k(x, n) {\n  for (let i = 0; i < n; i += 1) {\n    i = 3;\n  }\n}',
+    args: args('*f32', 'i32'),
+    kind: 'type',
+    message: "the loop variable 'i' cannot be assigned in the loop body",
+    at: '3:5',
+  },
 ];
 
 describe('constexpr errors', () => {

@@ -137,6 +137,14 @@ const cases: Case[] = [
     message: 'cannot broadcast shapes [16] and [8]',
     at: '2:13',
   },
+  {
+    name: 'a tile too large for a workgroup to hold',
+    source: 'function k(x) {\n  const o = tl.arange(0, 1 << 20);\n}',
+    args: args('*f32'),
+    kind: 'shape',
+    message: ['has 1048576 elements, more than the 65536 Tessera supports', 'use a smaller block and loop'],
+    at: '2:13',
+  },
 ];
 
 describe('shape errors', () => {

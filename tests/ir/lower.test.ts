@@ -165,4 +165,20 @@ describe('lowering', () => {
     expect(ir).toMatch(/= for %\d+ = %\d+ to %2 step %\d+ iter\(%\d+ = %\d+, %\d+ = %\d+\) -> \(f32, i32\)/);
     expect(ir.match(/ for /g)?.length).toBe(1);
   });
+
+  it('treats a variable declared in a loop body as local, even when it shadows an outer const', () => {
+    const source = `function shadow(out, n) {
+  const t = 1;
+  let total = 0;
+  for (let i = 0; i < n; i += 1) {
+    let t = 0;
+    t += i;
+    total += t;
+  }
+  tl.store(out, total + t);
+}`;
+    const ir = after(source, args('*i32', 'i32'), 'lower');
+    // Only total is carried; the outer t stays the constant 1.
+    expect(ir).toMatch(/= for %\d+ = %\d+ to %1 step %\d+ iter\(%\d+ = %\d+\) -> \(i32\)/);
+  });
 });
