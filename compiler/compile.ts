@@ -95,7 +95,12 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   // Lower once with a provisional size; the size only matters from tiling on.
   let ir = lowerKernel(fn, source, args, { file, workgroupSize: requested ?? 128, specializationKey: '', ...(options.namespace ? { namespace: options.namespace } : {}) });
   const workgroupSize = requested ?? Math.min(128, largestTile(ir.body));
-  const key = specializationKey(fn, source, args, workgroupSize) + (options.checkBounds ? '[bounds-checked]' : '');
+  // Everything that can change the WGSL is in the key: the runtime caches pipelines by it.
+  const storage = options.limits?.workgroupStorageBytes;
+  const key =
+    specializationKey(fn, source, args, workgroupSize) +
+    (storage !== undefined && storage !== defaultLimits.workgroupStorageBytes ? `[smem=${storage}]` : '') +
+    (options.checkBounds ? '[bounds-checked]' : '');
   ir = { ...ir, workgroupSize, specializationKey: key };
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);

@@ -55,14 +55,25 @@ function formatMessage(kind: ErrorKind, detail: string, span?: Span, source?: st
 /** `  4 | const x = tl.foo(1);` followed by a caret line under the span. */
 export function codeFrame(source: string, span: Span): string {
   const lines = source.split(/\r\n|\r|\n/);
-  const text = lines[span.line - 1] ?? '';
+  const full = lines[span.line - 1] ?? '';
   const gutter = String(span.line);
   const spanLength = Math.max(1, span.endOffset - span.startOffset);
-  const width = Math.max(1, Math.min(spanLength, text.length - (span.column - 1)));
+  // A long line (minified or transpiled source: fn.toString() may be one
+  // line) is shown as a window around the span, marked with ellipses.
+  const start = full.length > MAX_FRAME_WIDTH ? Math.max(0, span.column - 1 - FRAME_CONTEXT) : 0;
+  const end = full.length > MAX_FRAME_WIDTH ? Math.min(full.length, span.column - 1 + Math.min(spanLength, MAX_FRAME_WIDTH - FRAME_CONTEXT)) : full.length;
+  const before = start > 0 ? '…' : '';
+  const text = before + full.slice(start, end) + (end < full.length ? '…' : '');
+  const column = span.column - start + before.length;
+  const width = Math.max(1, Math.min(spanLength, end - (span.column - 1)));
   const pad = ' '.repeat(gutter.length);
-  const leading = text.slice(0, span.column - 1).replace(/[^\t]/g, ' ');
+  const leading = text.slice(0, column - 1).replace(/[^\t]/g, ' ');
   return `${gutter} | ${text}\n${pad} | ${leading}${'^'.repeat(width)}`;
 }
+
+const MAX_FRAME_WIDTH = 120;
+/** Characters shown before the span in a windowed line. */
+const FRAME_CONTEXT = 40;
 
 /** Span covering from the start of `a` to the end of `b`. */
 export function joinSpans(a: Span, b: Span): Span {
