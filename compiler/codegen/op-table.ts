@@ -166,6 +166,9 @@ export function emitOps(e: Emitter, ops: readonly Op[]): void {
 }
 
 function emitOne<K extends OpKind>(e: Emitter, op: OpOf<K>): void {
+  // TypeScript cannot correlate the table's key with the op's type (a known
+  // limitation with unions), so the lookup is widened once here; the table's
+  // mapped type still checks every entry against its own kind.
   const emit = opEmitters[op.kind] as (e: Emitter, op: OpOf<K>) => void;
   emit(e, op);
 }

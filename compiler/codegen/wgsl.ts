@@ -23,13 +23,12 @@ export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLi
 
   const buffers: BufferBinding[] = [];
   const uniforms: UniformField[] = [];
-  kernel.params.forEach((p, index) => {
+  kernel.params.forEach((p) => {
     if (p.role === 'buffer' && p.dtype) {
       const binding = buffers.length;
       buffers.push({ kind: 'buffer', param: p.name, binding, dtype: p.dtype, access: e.storedBindings.has(binding) ? 'read_write' : 'read' });
     }
     if (p.role === 'scalar' && p.dtype) uniforms.push({ param: p.name, dtype: p.dtype, offset: uniforms.length * 4 });
-    void index;
   });
   const uniformBinding = uniforms.length ? buffers.length : null;
   const boundsBinding = boundsCheck ? buffers.length + (uniformBinding === null ? 0 : 1) : null;

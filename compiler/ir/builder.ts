@@ -402,13 +402,4 @@ export class IRBuilder {
   discardLast(): void {
     this.stack[this.stack.length - 1]?.pop();
   }
-
-  /** Re-emit an already built op (used by passes that copy ops unchanged). */
-  raw(op: Op): void {
-    this.emit(op);
-  }
-}
-
-export function isScalar(v: Value): boolean {
-  return v.type.shape.length === 0;
 }

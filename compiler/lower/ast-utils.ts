@@ -27,10 +27,6 @@ export function findReturn(stmt: Stmt): (Stmt & { kind: 'return' }) | undefined 
   }
 }
 
-export function containsReturn(stmt: Stmt): boolean {
-  return findReturn(stmt) !== undefined;
-}
-
 /** Names assigned anywhere in a statement, minus those it declares itself first. */
 export function assignedNames(stmt: Stmt): string[] {
   return [...assignments(stmt).keys()];

@@ -115,7 +115,7 @@ function reduceHandler(op: ReduceOp | 'argmax' | 'argmin'): Handler {
     let x = tileArg(s, args[0], span);
     if (x.type.shape.length === 0) fail(s, 'shape', `tl.${op} needs a tile, got a scalar`, span);
     let axis: number;
-    if (args[1] === undefined || (args[1].value.kind === 'const' && args[1].value.value === -Infinity)) {
+    if (args[1] === undefined) {
       // No axis: reduce over every element, as Triton's axis=None does.
       if (x.type.shape.length > 1) x = s.b.reshape(x, [x.type.shape.reduce((a, b) => a * b, 1)], span);
       axis = 0;

@@ -45,7 +45,6 @@ function resultsAndArgs(op: Op): Value[] {
   return [...resultsOf(op), ...(op.kind === 'for' ? op.body.args : [])];
 }
 
-const layoutKey = (l: Layout): string => layoutToString(l);
 
 class Tiler {
   private readonly b: IRBuilder;
@@ -108,14 +107,13 @@ class Tiler {
       case 'programId':
       case 'numPrograms':
       case 'arange':
-        return true;
       case 'splat':
         return true;
       case 'broadcast':
       case 'expandDims':
       case 'unary':
       case 'cast':
-        return op.result.id === v.id && this.isCheap(op.operand);
+        return this.isCheap(op.operand);
       case 'binary':
         return this.isCheap(op.lhs) && this.isCheap(op.rhs);
       case 'addptr':
@@ -141,7 +139,7 @@ class Tiler {
   private inLayout(old: Value, want: Layout): Value {
     const cur = this.get(old);
     if (layoutsEqual(this.layoutOf(cur), want)) return cur;
-    const key = `${old.id}@${layoutKey(want)}`;
+    const key = `${old.id}@${layoutToString(want)}`;
     const hit = this.findCopy(key);
     if (hit) return hit;
     const def = this.defs.get(old.id);
