@@ -132,7 +132,7 @@ async function createEntry(
     throw new TesseraError(
       'internal',
       `Tessera generated WGSL that ${device.source === 'dawn' ? 'Dawn' : 'the WebGPU implementation'} rejected for kernel '${manifest.kernelName}' ` +
-        `(${manifest.specializationKey}):\n${formatWgslMessages(problems)}\nThis is a Tessera bug; please report it with the kernel source.`,
+        `(${manifest.specializationKey}):\n${formatWgslMessages(problems)}${kernelLinesOf(wgsl, problems)}\nThis is a Tessera bug; please report it with the kernel source.`,
     );
   }
 
@@ -262,3 +262,24 @@ function pipelineBug(manifest: KernelManifest, detail: string): TesseraError {
       'The WGSL compiled, so the manifest and the WGSL disagree (bindings, access modes, entry point). This is a Tessera bug.',
   );
 }
+
+/**
+ * The kernel source lines the offending WGSL lines came from: the compiler
+ * puts a `// file:line: source text` comment before the code of each kernel
+ * line, so the nearest such comment above a WGSL line names its origin.
+ */
+function kernelLinesOf(wgsl: string, problems: readonly { readonly line: number }[]): string {
+  const lines = wgsl.split('\n');
+  const origins = new Set<string>();
+  for (const p of problems) {
+    for (let i = Math.min(p.line, lines.length) - 1; i >= 0; i--) {
+      const m = /^\s*\/\/ (.+:\d+): (.*)$/.exec(lines[i] ?? '');
+      if (m) {
+        origins.add(`${m[1]}: ${m[2]}`);
+        break;
+      }
+    }
+  }
+  return origins.size ? `\nGenerated from kernel source line${origins.size > 1 ? 's' : ''}:\n  ${[...origins].join('\n  ')}` : '';
+}
+
