@@ -502,6 +502,10 @@ export class AstBuilder extends BaseVisitor {
           case 'Identifier':
             return { kind: 'identifier', name: image, span };
           case 'NumberLiteral':
+            // `017` is octal in sloppy JavaScript and an error in TypeScript and
+            // strict mode; reading it as 17 would silently differ from both.
+            if (/^0\d/.test(image))
+              this.report('syntax', `legacy octal-like literal '${image}' is not allowed; write 0o${image.slice(1)} for octal or drop the leading zero`, span);
             return { kind: 'number', value: Number(image.replace(/_/g, '')), raw: image, span };
           case 'StringLiteral':
           case 'TemplateLiteral':

@@ -121,6 +121,15 @@ const cases: Case[] = [
     message: "default parameter values are not supported; pass 'x' at launch instead",
     at: '1:16',
   },
+  {
+    name: 'a legacy octal-like literal (017)',
+    source: 'function k(x) {\n  tl.store(x, 017);\n}',
+    args: p,
+    kind: 'syntax',
+    message: "legacy octal-like literal '017' is not allowed; write 0o17",
+    at: '2:15',
+    under: '017',
+  },
 ];
 
 describe('syntax errors', () => {
