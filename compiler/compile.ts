@@ -3,13 +3,12 @@
 // the CLI's --dump-after) can see the IR after every named pass.
 
 import type { CompiledKernel } from '../runtime/manifest.js';
-import { type CodegenLimits } from './codegen/emitter.js';
+import type { CodegenLimits } from './codegen/emitter.js';
 import { defaultLimits, generateWgsl } from './codegen/wgsl.js';
 import { CompileError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
-import type { Block, KernelIR } from './ir/ops.js';
-import { blocksOf, resultsOf } from './ir/ops.js';
+import { blocksOf, resultsOf, type Block, type KernelIR } from './ir/ops.js';
 import { isPowerOfTwo, numel } from './ir/types.js';
 import { verify } from './ir/verifier.js';
 import { lowerKernel, type ArgSpec } from './lower/lower.js';
