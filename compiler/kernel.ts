@@ -69,10 +69,16 @@ export interface LaunchOptions {
   readonly checkBounds?: boolean;
 }
 
+type KernelCompileOptions = Omit<CompileOptions, 'file' | 'namespace'> & { readonly device?: TesseraDevice };
+
 export class Kernel {
   readonly source: string;
   readonly fn: KernelFunction;
   readonly name: string;
+  /** Parameter names in order, as launches use them (the `params` option, else the source's). */
+  readonly params: readonly string[];
+  /** The launch name of each parameter, by its name in the source (which the manifest uses). */
+  private readonly launchName: ReadonlyMap<string, string>;
   private readonly constexprs: ReadonlySet<string>;
   private readonly types: Readonly<Record<string, ScalarType>>;
   private readonly cache = new Map<string, CompileResult>();
@@ -86,6 +92,8 @@ export class Kernel {
     this.name = this.fn.name || 'kernel';
     if (options.params && options.params.length !== this.fn.params.length)
       throw new LaunchError('launch', `params lists ${options.params.length} name${options.params.length === 1 ? '' : 's'}, but kernel ${this.name} has ${this.fn.params.length} parameters (${this.fn.params.map((p) => p.name).join(', ')}); give one name per parameter, in order`);
+    this.params = options.params ? [...options.params] : this.fn.params.map((p) => p.name);
+    this.launchName = new Map(this.fn.params.map((p, i) => [p.name, this.params[i] ?? p.name]));
     const resolve = (name: string, what: string): string => {
       const param = this.paramFor(name);
       if (param === undefined)
@@ -102,15 +110,9 @@ export class Kernel {
    * module-level name gets a number appended (`x` becomes `x2`).
    */
   private paramFor(name: string): string | undefined {
-    const names = this.params;
-    if (names.includes(name)) return name;
-    const renamed = names.filter((p) => p !== name && p.replace(/\d+$/, '') === name && !names.includes(name));
+    if (this.params.includes(name)) return name;
+    const renamed = this.params.filter((p) => p.replace(/\d+$/, '') === name);
     return renamed.length === 1 ? renamed[0] : undefined;
-  }
-
-  /** Parameter names in order. */
-  get params(): string[] {
-    return this.options.params ? [...this.options.params] : this.fn.params.map((p) => p.name);
   }
 
   /** Arguments keyed by parameter name, from a name map or a positional list. */
@@ -134,7 +136,10 @@ export class Kernel {
 
   /** The argument specialization for a launch's arguments (checks count and kinds). */
   specialize(input: KernelArgsInput): ArgSpec[] {
-    const args = this.named(input);
+    return this.specsOf(this.named(input));
+  }
+
+  private specsOf(args: KernelArgs): ArgSpec[] {
     const names = this.params;
     const missing = names.filter((n) => !(n in args));
     if (missing.length) throw new LaunchError('launch', `${this.name} is missing argument${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} (expected ${names.join(', ')})`);
@@ -159,8 +164,12 @@ export class Kernel {
   }
 
   /** Compile (or fetch from the cache) the specialization for these arguments. */
-  compile(input: KernelArgsInput, options: Omit<CompileOptions, 'file' | 'namespace'> & { readonly device?: TesseraDevice } = {}): CompileResult {
-    const specs = this.specialize(input);
+  compile(input: KernelArgsInput, options: KernelCompileOptions = {}): CompileResult {
+    return this.compileNamed(this.named(input), options);
+  }
+
+  private compileNamed(args: KernelArgs, options: KernelCompileOptions): CompileResult {
+    const specs = this.specsOf(args);
     const invocations = options.invocations ?? this.options.invocations;
     if (invocations !== undefined && (!isPowerOfTwo(invocations) || invocations > 1024))
       throw new LaunchError('launch', `invocations must be a power of two from 1 to 1024 (Triton's num_warps * 32), got ${invocations}`);
@@ -185,15 +194,13 @@ export class Kernel {
   async launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
     const args = this.named(input);
     const device = options.device ?? firstTensorDevice(args) ?? (await getDevice());
-    const compiled = this.compile(args, {
+    const compiled = this.compileNamed(args, {
       device,
       ...(options.invocations !== undefined ? { invocations: options.invocations } : {}),
       ...(options.checkBounds !== undefined ? { checkBounds: options.checkBounds } : {}),
     });
     // The manifest names parameters as the source does; args use this.params.
-    const sourceNames = this.fn.params.map((p) => p.name);
-    const userNames = this.params;
-    const argOf = (param: string): KernelArgValue | undefined => args[userNames[sourceNames.indexOf(param)] ?? param];
+    const argOf = (param: string): KernelArgValue | undefined => args[this.launchName.get(param) ?? param];
     const tensors: Record<string, Tensor> = {};
     const scalars: Record<string, number> = {};
     for (const b of compiled.manifest.buffers) {
@@ -217,7 +224,7 @@ export class Kernel {
       if (where) {
         const tensor = argOf(where.buffer);
         const length = tensor instanceof Tensor ? tensor.length : 0;
-        const at = index > 0x7fffffff ? index - 0x100000000 : index;
+        const at = index | 0; // the report holds the index's bits as u32
         throw new LaunchError(
           'launch',
           `out-of-bounds ${where.kind}: element ${at} of '${where.buffer}', which has ${length} elements (the access was skipped). Mask it (tl.${where.kind}(ptr, ${where.kind === 'load' ? '{ mask, other }' : 'value, { mask }'})) or pass a larger tensor`,
