@@ -27,21 +27,11 @@ export function findReturn(stmt: Stmt): (Stmt & { kind: 'return' }) | undefined 
   }
 }
 
-/** Names assigned anywhere in a statement, minus those it declares itself first. */
-export function assignedNames(stmt: Stmt): string[] {
-  return [...assignments(stmt).keys()];
-}
-
 /**
- * The span of the first assignment (`=`, `+=`, `++`...) to `name` in `stmt`,
- * for errors about a variable that a loop or branch changes.
+ * Outer variables a statement assigns (`=`, `+=`, `++`...; not ones it
+ * declares itself), each with the span of its first assignment.
  */
-export function firstAssignment(stmt: Stmt, name: string): Span | undefined {
-  return assignments(stmt).get(name);
-}
-
-/** Assigned names (minus those declared inside first) with their first assignment's span. */
-function assignments(stmt: Stmt): Map<string, Span> {
+export function assignments(stmt: Stmt): Map<string, Span> {
   const assigned = new Map<string, Span>();
   const note = (name: string, span: Span): void => {
     if (!assigned.has(name)) assigned.set(name, span);

@@ -11,7 +11,7 @@ import type { Block, KernelIR, KernelParam, Value } from '../ir/ops.js';
 import { ptrType, promote, sameType, tileType, typeToString, type DType, type MemDType, type Type } from '../ir/types.js';
 import { Scope, restore, snapshot, type Binding, type Snapshot } from './scope.js';
 import { constant, describe, ir, type SemVal } from './values.js';
-import { assignedNames, findReturn, firstAssignment } from './ast-utils.js';
+import { assignments, findReturn } from './ast-utils.js';
 import { ExpressionLowerer } from './expressions.js';
 
 export type ArgSpec =
@@ -334,10 +334,12 @@ class Lowerer extends ExpressionLowerer {
     const lower = bound(lowerV, 'start', boundSpans[0] ?? span);
     const upper = bound(upperV, 'bound', boundSpans[1] ?? span);
     const step = bound(stepV, 'step', boundSpans[2] ?? span);
-    const carried = assignedNames(body)
+    // Variables the body assigns become loop-carried; errors point at their first assignment.
+    const assigned = assignments(body);
+    const assignedAt = (bnd: Binding): Span => assigned.get(bnd.name) ?? span;
+    const carried = [...assigned.keys()]
       .map((n) => scope.lookup(n))
       .filter((bnd): bnd is Binding => bnd !== undefined && bnd.name !== name);
-    const assignedAt = (bnd: Binding): Span => firstAssignment(body, bnd.name) ?? span;
     for (const bnd of carried) {
       if (bnd.isConst) this.fail('type', this.constMessage(bnd), assignedAt(bnd));
       if (bnd.value.kind === 'unassigned')
@@ -348,15 +350,14 @@ class Lowerer extends ExpressionLowerer {
     // again with the promoted dtype, as the number would have adopted it.
     let types = carried.map((bnd) => this.mergedType(bnd, [bnd.value], span));
     for (let attempt = 0; ; attempt++) {
-      const promoted = this.tryRuntimeLoop(name, [lower, upper, step], body, scope, span, carried, types);
+      const promoted = this.tryRuntimeLoop(name, [lower, upper, step], body, scope, span, carried, types, assignedAt);
       if (!promoted || attempt > carried.length) return;
       types = promoted;
     }
   }
 
   /** Lower the loop with the given carried types; or, without emitting it, the weak types to widen. */
-  private tryRuntimeLoop(name: string, bounds: readonly [Value, Value, Value], body: Stmt, scope: Scope, span: Span, carried: readonly Binding[], types: readonly Type[]): Type[] | null {
-    const assignedAt = (bnd: Binding): Span => firstAssignment(body, bnd.name) ?? span;
+  private tryRuntimeLoop(name: string, bounds: readonly [Value, Value, Value], body: Stmt, scope: Scope, span: Span, carried: readonly Binding[], types: readonly Type[], assignedAt: (bnd: Binding) => Span): Type[] | null {
     const snap = snapshot(scope);
     const [lower, upper, step] = bounds;
     const inits = carried.map((bnd, i) => this.coerce(bnd.value, types[i], bnd.name, span));
