@@ -4,7 +4,7 @@
 // cross-invocation reductions. The per-op code lives in op-table.ts.
 
 import { CompileError, type Span } from '../errors.js';
-import { layoutToString, type BlockedLayout } from '../ir/layout.js';
+import { invocations, layoutToString, threadStrides, type BlockedLayout } from '../ir/layout.js';
 import { blocksOf, type Block, type KernelIR, type Value } from '../ir/ops.js';
 import { fromBits, toBits, wgslType } from './wgsl-types.js';
 import type { DType, Type } from '../ir/types.js';
@@ -143,28 +143,24 @@ export class Emitter implements ThreadIndexNamer {
   threadIndexDeclarations(): string[] {
     const lines: string[] = [];
     for (const { id, parent } of this.layoutIds.values()) {
-      let stride = 1;
-      const strides: number[] = [];
-      for (let d = parent.threadsPerDim.length - 1; d >= 0; d--) {
-        strides[d] = stride;
-        stride *= parent.threadsPerDim[d] ?? 1;
-      }
+      const strides = threadStrides(parent);
+      const total = invocations(parent);
       parent.threadsPerDim.forEach((threads, d) => {
         const name = `t${id}_${d}`;
         if (!this.usedThreadIndex.has(name)) return;
         const div = strides[d] === 1 ? 'tid' : `(tid / ${strides[d] ?? 1}u)`;
-        lines.push(`  let ${name} = ${stride === threads ? div : `${div} % ${threads}u`};  // ${layoutToString(parent)} dim ${d}`);
+        lines.push(`  let ${name} = ${total === threads ? div : `${div} % ${threads}u`};  // ${layoutToString(parent)} dim ${d}`);
       });
     }
     return lines;
   }
 
-  /** Reserve scratch words, or explain why the tile does not fit the device. */
   /** Workgroup memory scratch may use: the device's, less the uniform cell's word (and padding). */
   get scratchCapacityBytes(): number {
     return this.limits.workgroupStorageBytes - UNIFORM_CELL_BYTES;
   }
 
+  /** Reserve scratch words, or explain why the tile does not fit the device. */
   needScratch(words: number, span: Span, what: string): void {
     const bytes = words * 4;
     if (bytes > this.scratchCapacityBytes)

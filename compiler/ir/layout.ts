@@ -81,13 +81,19 @@ export interface DimTiling {
   readonly wraps: boolean;
 }
 
-export function dimTilings(layout: BlockedLayout, shape: Shape): DimTiling[] {
+/** Per dimension, the multiplier of its thread index in the flat invocation index (row-major). */
+export function threadStrides(layout: BlockedLayout): number[] {
   let stride = 1;
   const strides: number[] = [];
   for (let d = layout.threadsPerDim.length - 1; d >= 0; d--) {
     strides[d] = stride;
     stride *= layout.threadsPerDim[d] ?? 1;
   }
+  return strides;
+}
+
+export function dimTilings(layout: BlockedLayout, shape: Shape): DimTiling[] {
+  const strides = threadStrides(layout);
   return shape.map((size, d) => {
     const sizePerThread = layout.sizePerThread[d] ?? 1;
     const threads = layout.threadsPerDim[d] ?? 1;
