@@ -5,6 +5,7 @@
 
 import { IRBuilder } from './builder.js';
 import type { Op, Value } from './ops.js';
+import type { Type } from './types.js';
 
 type ForOp = Extract<Op, { kind: 'for' }>;
 type IfOp = Extract<Op, { kind: 'if' }>;
@@ -35,9 +36,15 @@ export abstract class Rewriter {
 
   /**
    * Rebuild a loop with the same carried types as its (rewritten) inits.
-   * `inBody` wraps the walk of the body (a pass may open a scope there).
+   * `inBody` wraps the walk of the body (a pass may open a scope there);
+   * `yielded` gives the new value of each yielded one (default: its mapping),
+   * for a pass that must make it match the carried type.
    */
-  protected rewriteFor(op: ForOp, inBody: <T>(walkBody: () => T) => T = (f) => f()): void {
+  protected rewriteFor(
+    op: ForOp,
+    inBody: <T>(walkBody: () => T) => T = (f) => f(),
+    yielded: (old: Value, carried: Type) => Value = this.get,
+  ): void {
     const inits = op.inits.map(this.get);
     const results = this.b.forLoop(this.get(op.lower), this.get(op.upper), this.get(op.step), inits, op.span, (iv, carried) => {
       const [oldIv, ...oldArgs] = op.body.args;
@@ -46,7 +53,7 @@ export abstract class Rewriter {
       return inBody(() => {
         this.walk(op.body.ops.slice(0, -1));
         const last = op.body.ops[op.body.ops.length - 1];
-        return last?.kind === 'yield' ? last.values.map(this.get) : [];
+        return last?.kind === 'yield' ? last.values.map((v, i) => yielded(v, inits[i]?.type ?? v.type)) : [];
       });
     }, inits.map((v) => v.type));
     this.bind(op.results, results);

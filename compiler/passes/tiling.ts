@@ -11,11 +11,11 @@
 // splats and arithmetic on them) is rematerialized in the needed layout
 // instead, as Triton's layout-conversion removal does.
 
-import { IRBuilder } from '../ir/builder.js';
 import { defaultBlocked, layoutsEqual, layoutToString, scalarLayout, type BlockedLayout, type Layout } from '../ir/layout.js';
 import { resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
-import { numel, type Shape, type Type } from '../ir/types.js';
+import { Rewriter } from '../ir/rewriter.js';
+import { numel, type Shape } from '../ir/types.js';
 
 export interface TilingOptions {
   /** Contiguous elements per invocation along the last dimension (vector width). */
@@ -46,9 +46,7 @@ function resultsAndArgs(op: Op): Value[] {
 }
 
 
-class Tiler {
-  private readonly b: IRBuilder;
-  private readonly map = new Map<number, Value>();
+class Tiler extends Rewriter {
   /** Old defining op of every value, to decide whether it is cheap to recompute. */
   private readonly defs = new Map<number, Op>();
   /** Per open block: rematerialized or converted copies, keyed by old id + layout. */
@@ -60,7 +58,7 @@ class Tiler {
     private readonly kernel: KernelIR,
     vector: number,
   ) {
-    this.b = new IRBuilder(kernel.source);
+    super(kernel.source);
     const w = kernel.workgroupSize;
     this.layout1D = defaultBlocked([w * vector], w, vector);
     this.layout2D = defaultBlocked(mainShape2D(kernel.body) ?? [1, w * vector], w, vector);
@@ -83,12 +81,6 @@ class Tiler {
   private defaultLayout(shape: Shape): Layout {
     if (shape.length === 0) return scalarLayout;
     return shape.length === 1 ? this.layout1D : this.layout2D;
-  }
-
-  private get(v: Value): Value {
-    const mapped = this.map.get(v.id);
-    if (!mapped) throw new Error(`tiling: value %${v.id} used before definition`);
-    return mapped;
   }
 
   private layoutOf(v: Value): Layout {
@@ -205,7 +197,7 @@ class Tiler {
     return result;
   }
 
-  private walk(ops: readonly Op[]): void {
+  walk(ops: readonly Op[]): void {
     for (const op of ops) {
       switch (op.kind) {
         case 'for':
@@ -234,31 +226,9 @@ class Tiler {
     return anchor ? this.layoutOf(this.get(anchor)) : this.defaultLayout(op.ptr.type.shape);
   }
 
-  private withLayout(type: Type, layout: Layout): Type {
-    return { ...type, layout };
-  }
-
   private walkFor(op: Op & { kind: 'for' }): void {
-    const inits = op.inits.map((v) => this.get(v));
-    const types = inits.map((v) => this.withLayout(v.type, this.layoutOf(v)));
-    const results = this.b.forLoop(this.get(op.lower), this.get(op.upper), this.get(op.step), inits, op.span, (iv, carried) => {
-      const [oldIv, ...oldArgs] = op.body.args;
-      if (oldIv) this.map.set(oldIv.id, iv);
-      oldArgs.forEach((a, i) => {
-        const c = carried[i];
-        if (c) this.map.set(a.id, c);
-      });
-      return this.inBlock(() => {
-        this.walk(op.body.ops.slice(0, -1));
-        const y = op.body.ops[op.body.ops.length - 1];
-        if (y?.kind !== 'yield') throw new Error('tiling: loop body must end with yield');
-        return y.values.map((v, i) => this.inLayout(v, types[i]?.layout ?? scalarLayout));
-      });
-    }, types);
-    op.results.forEach((r, i) => {
-      const n = results[i];
-      if (n) this.map.set(r.id, n);
-    });
+    // Carried values keep their init's layout; yields are converted to it.
+    this.rewriteFor(op, this.inBlock, (v, carried) => this.inLayout(v, carried.layout ?? scalarLayout));
   }
 
   private walkIf(op: Op & { kind: 'if' }): void {
@@ -275,21 +245,18 @@ class Tiler {
       );
     const thenBlock = branch(op.thenBlock, true);
     const elseBlock = branch(op.elseBlock, false);
-    const results = this.b.ifOp(this.get(op.cond), thenBlock, elseBlock, op.span);
-    op.results.forEach((r, i) => {
-      const n = results[i];
-      if (n) this.map.set(r.id, n);
-    });
+    this.bind(op.results, this.b.ifOp(this.get(op.cond), thenBlock, elseBlock, op.span));
   }
 
-  private inBlock<T>(fn: () => T): T {
+  /** Copies made inside a block are only visible there. */
+  private readonly inBlock = <T>(fn: () => T): T => {
     this.copies.push(new Map());
     try {
       return fn();
     } finally {
       this.copies.pop();
     }
-  }
+  };
 }
 
 function elementwiseOperands(op: SimpleOp): Value[] {
