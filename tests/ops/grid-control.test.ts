@@ -8,7 +8,7 @@
 
 import { describe, it } from 'vitest';
 import { kernel, tl as tlImport } from '../../index.js';
-import { cdiv, expectClose, expectExact, f32, poisoned, readF32, readI32, run, seeded, sumTolerance, testDevice, TOL, type TestTl } from './helpers.js';
+import { cdiv, expectClose, expectExact, f32, poisoned, readF32, readI32, run, seeded, sumTolerance, testDevice, TOL, SHAPES_2D, type TestTl } from './helpers.js';
 
 // A local binding: vitest rewrites references to imports (tl becomes
 // __vite_ssr_import_1__.tl), which would reach the kernel source text.
@@ -203,11 +203,7 @@ describe('programs and control flow', () => {
     it(`runtime loops with carried tiles and scalars, reductions in loops (BLOCK=${BLOCK}, invocations=${invocations ?? 'default'})`, async () => {
       const device = await testDevice();
       const rng = seeded();
-      for (const [R, C] of [
-        [37, 781],
-        [5, 300],
-        [1, 1],
-      ] as const) {
+      for (const [R, C] of SHAPES_2D) {
         const x = rng.f32(R * C, -1, 1);
         const lens = Int32Array.from({ length: R }, () => rng.int(0, C));
         const out = poisoned(device, 'f32', 5 * R);
@@ -255,11 +251,7 @@ describe('programs and control flow', () => {
     it(`a [BM] tile carried through a column loop, fed by 2D reductions ([${BM}, ${BN}], invocations=${invocations})`, async () => {
       const device = await testDevice();
       const rng = seeded();
-      for (const [R, C] of [
-        [37, 781],
-        [5, 300],
-        [1, 1],
-      ] as const) {
+      for (const [R, C] of SHAPES_2D) {
         const x = Float32Array.from({ length: R * C }, () => rng.int(-50, 50) / 4);
         const out = poisoned(device, 'f32', 2 * R);
         await run(rowSums, cdiv(R, BM), [device.tensor(x), out, R, C, BM, BN], { invocations });

@@ -230,3 +230,9 @@ export function cdiv(n: number, block: number): number {
 
 /** Sizes most 1D tests run at: one element, a non-power-of-two, one past a power of two. */
 export const SIZES_1D = [1, 1000, 4097] as const;
+/** Awkward 2D sizes (rows x cols): not multiples of any block, and the degenerate 1 x 1. */
+export const SHAPES_2D = [
+  [37, 781],
+  [5, 300],
+  [1, 1],
+] as const;

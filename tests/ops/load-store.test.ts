@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { kernel, tl as tlImport } from '../../index.js';
 import type { Tensor } from '../../runtime/tensor.js';
 import type { TesseraDevice } from '../../runtime/device.js';
-import { cdiv, expectExact, f32, poisoned, readF32, readI32, run, seeded, SIZES_1D, sumTolerance, expectClose, testDevice, type TestTl } from './helpers.js';
+import { cdiv, expectExact, f32, poisoned, readF32, readI32, run, seeded, SIZES_1D, sumTolerance, expectClose, testDevice, SHAPES_2D, type TestTl } from './helpers.js';
 
 // A local binding: vitest rewrites references to imports (tl becomes
 // __vite_ssr_import_1__.tl), which would reach the kernel source text.
@@ -190,11 +190,7 @@ describe('tl.load / tl.store', () => {
     it(`2D masked tiles on a strided sub-view keep canaries (BM=${BM}, BN=${BN}, invocations=${invocations ?? 'default'})`, async () => {
       const device = await testDevice();
       const rng = seeded();
-      for (const [R, C] of [
-        [37, 781],
-        [5, 300],
-        [1, 1],
-      ] as const) {
+      for (const [R, C] of SHAPES_2D) {
         const stride = C + 5; // 5 canary columns per row inside the view
         const len = R * stride + 2 * BN;
         const canary = f32(1e30);

@@ -7,7 +7,7 @@
 
 import { describe, it } from 'vitest';
 import { kernel, tl as tlImport } from '../../index.js';
-import { cdiv, expectClose, expectExact, poisoned, readF32, readI32, readU32, type Rng, run, seeded, SIZES_1D, sumTolerance, testDevice, type TestTl } from './helpers.js';
+import { cdiv, expectClose, expectExact, poisoned, readF32, readI32, readU32, type Rng, run, seeded, SIZES_1D, sumTolerance, testDevice, SHAPES_2D, type TestTl } from './helpers.js';
 
 // A local binding: vitest rewrites references to imports (tl becomes
 // __vite_ssr_import_1__.tl), which would reach the kernel source text.
@@ -170,11 +170,7 @@ describe('reductions of 2D tiles', () => {
       it(`sum max min argmax argmin along ${what} ([${BM}, ${BN}], invocations=${invocations ?? 'default'})`, async () => {
         const device = await testDevice();
         const rng = seeded();
-        for (const [R, C] of [
-          [37, 781],
-          [5, 300],
-          [1, 1],
-        ] as const) {
+        for (const [R, C] of SHAPES_2D) {
           const ties = R !== 37;
           const x = values(rng, R * C, ties);
           const gm = cdiv(R, BM);

@@ -8,7 +8,7 @@
 
 import { describe, it } from 'vitest';
 import { kernel, tl as tlImport } from '../../index.js';
-import { cdiv, expectClose, expectExact, f32, poisoned, readF32, run, seeded, testDevice, TOL, type TestTl } from './helpers.js';
+import { cdiv, expectClose, expectExact, f32, poisoned, readF32, run, seeded, testDevice, TOL, SHAPES_2D, type TestTl } from './helpers.js';
 
 // A local binding: vitest rewrites references to imports (tl becomes
 // __vite_ssr_import_1__.tl), which would reach the kernel source text.
@@ -75,11 +75,7 @@ describe('2D tiles: pointer tiles, broadcasting, expandDims / broadcastTo / resh
       it(`${what}: [${BM}, ${BN}] tiles, invocations=${invocations ?? 'default'}`, async () => {
         const device = await testDevice();
         const rng = seeded();
-        for (const [R, C] of [
-          [37, 781],
-          [5, 300],
-          [1, 1],
-        ] as const) {
+        for (const [R, C] of SHAPES_2D) {
           const n = R * C;
           const x = rng.f32(n, -4, 4);
           const bias = rng.f32(C, -2, 2);
