@@ -118,6 +118,11 @@ export class Emitter implements ThreadIndexNamer {
     return s;
   }
 
+  /** Slot `index` of a tile, or the one value of a scalar (scalars meet tiles of every size). */
+  slotAt(v: Value, index: number): string {
+    return this.slot(v, v.type.shape.length === 0 ? 0 : index);
+  }
+
   view(v: Value | Type): View {
     return viewOf('type' in v ? v.type : v);
   }

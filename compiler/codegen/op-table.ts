@@ -34,7 +34,7 @@ export function defineSlots(e: Emitter, result: Value, exprs: readonly string[],
 
 function perSlot(e: Emitter, result: Value, operands: readonly Value[], f: (args: string[]) => string): void {
   const count = e.view(result).slots.length;
-  const exprs = Array.from({ length: count }, (_, i) => f(operands.map((o) => e.slot(o, o.type.shape.length === 0 ? 0 : i))));
+  const exprs = Array.from({ length: count }, (_, i) => f(operands.map((o) => e.slotAt(o, i))));
   defineSlots(e, result, exprs, operands.every((o) => e.get(o).uniform));
 }
 
@@ -95,8 +95,8 @@ export const opEmitters: OpEmitters = {
     const offsetIsU32 = e.dtype(op.offset) === 'u32';
     const count = e.view(op.result).slots.length;
     const exprs = Array.from({ length: count }, (_, i) => {
-      const p = e.slot(op.ptr, op.ptr.type.shape.length === 0 ? 0 : i);
-      const o = e.slot(op.offset, op.offset.type.shape.length === 0 ? 0 : i);
+      const p = e.slotAt(op.ptr, i);
+      const o = e.slotAt(op.offset, i);
       return p === '0i' ? (offsetIsU32 ? `i32(${o})` : o) : `${p} + ${offsetIsU32 ? `i32(${o})` : o}`;
     });
     const binding = e.get(op.ptr).binding;
@@ -111,13 +111,13 @@ export const opEmitters: OpEmitters = {
     const b = binding ?? 0;
     for (let i = 0; i < count; i++) {
       const name = valueName(op.result, scalar ? null : i);
-      const pointer = e.slot(op.ptr, scalar ? 0 : i);
+      const pointer = e.slotAt(op.ptr, i);
       const read = e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`);
       if (op.mask && op.other) {
         // A masked-off lane never issues the access: WGSL would clamp an
         // out-of-bounds index to some real element and read it.
-        e.line(`var ${name}: ${type} = ${e.slot(op.other, op.other.type.shape.length === 0 ? 0 : i)};`);
-        e.line(`if (${e.slot(op.mask, op.mask.type.shape.length === 0 ? 0 : i)}) { ${read} }`);
+        e.line(`var ${name}: ${type} = ${e.slotAt(op.other, i)};`);
+        e.line(`if (${e.slotAt(op.mask, i)}) { ${read} }`);
       } else if (op.mask) {
         throw new Error('codegen: a masked load without other (the masking pass adds it)');
       } else if (e.boundsCheck) {
@@ -136,7 +136,7 @@ export const opEmitters: OpEmitters = {
     // Every invocation holds a scalar; one store is enough.
     const owner = scalar ? 'tid == 0u' : ownerPredicate(view, e);
     view.slots.forEach((_, i) => {
-      const at = (v: Value): string => e.slot(v, scalar || v.type.shape.length === 0 ? 0 : i);
+      const at = (v: Value): string => e.slotAt(v, i);
       const conds = [owner, op.mask ? at(op.mask) : null].filter((c): c is string => c !== null);
       const write = e.checkedAccess('store', binding, at(op.ptr), op.span, (index) => `b${binding}[${index}] = ${at(op.value)};`);
       e.line(conds.length ? `if (${conds.join(' && ')}) { ${write} }` : write);
@@ -152,7 +152,7 @@ export const opEmitters: OpEmitters = {
     op.values.forEach((v, k) => {
       const target = targets[k];
       if (!target) return;
-      e.get(target).slots.forEach((name, i) => e.line(`${name} = ${e.slot(v, v.type.shape.length === 0 ? 0 : i)};`));
+      e.get(target).slots.forEach((name, i) => e.line(`${name} = ${e.slotAt(v, i)};`));
     });
   },
 };
@@ -182,7 +182,7 @@ function declareVars(e: Emitter, values: readonly Value[], init?: readonly Value
     const slots = Array.from({ length: count }, (_, i) => {
       const name = valueName(v, scalar ? null : i);
       const from = init?.[k];
-      e.line(from ? `var ${name}: ${type} = ${e.slot(from, scalar ? 0 : i)};` : `var ${name}: ${type};`);
+      e.line(from ? `var ${name}: ${type} = ${e.slotAt(from, i)};` : `var ${name}: ${type};`);
       return name;
     });
     const from = init?.[k];
