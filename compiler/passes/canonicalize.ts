@@ -10,7 +10,7 @@ import { layoutToString } from '../ir/layout.js';
 import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { isPure, isSimple, rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
-import { typeToString, type DType } from '../ir/types.js';
+import { typeToString } from '../ir/types.js';
 
 export function canonicalize(kernel: KernelIR): KernelIR {
   // One walk folds every constant chain (operands are folded before their
@@ -83,9 +83,9 @@ function attributes(op: SimpleOp): string {
   }
 }
 
-function foldConstant(op: Op, constOf: (v: Value) => number | boolean | undefined): number | boolean | undefined {
-  const dtype: DType | undefined = op.kind !== 'store' && op.kind !== 'yield' && op.kind !== 'for' && op.kind !== 'if' && op.result.type.kind === 'tile' ? op.result.type.dtype : undefined;
-  if (!dtype || op.kind === 'for' || op.kind === 'if' || op.kind === 'store' || op.kind === 'yield') return undefined;
+function foldConstant(op: SimpleOp, constOf: (v: Value) => number | boolean | undefined): number | boolean | undefined {
+  if (op.kind === 'store' || op.result.type.kind !== 'tile') return undefined;
+  const dtype = op.result.type.dtype;
   const wrap = (x: number): number => (dtype === 'i32' ? x | 0 : dtype === 'u32' ? x >>> 0 : Math.fround(x));
   if (op.kind === 'binary') {
     const a = constOf(op.lhs);
@@ -180,6 +180,7 @@ class Canonicalizer extends Rewriter {
         this.rewriteIf(op, this.scoped);
         continue;
       }
+      if (!isSimple(op)) continue;
       const folded = foldConstant(op, (v) => this.consts.get(this.get(v).id));
       if (folded !== undefined && op.kind !== 'store') {
         // A tile of equal constants folds too: a constant splat to its shape.
@@ -192,7 +193,6 @@ class Canonicalizer extends Rewriter {
         this.map.set(op.result.id, value);
         continue;
       }
-      if (!isSimple(op)) continue;
       const key = this.key(op);
       const existing = key ? this.lookup(key) : undefined;
       if (existing && op.kind !== 'store') {
