@@ -31,6 +31,16 @@ if [ "$(uname -s)" = "Linux" ] && [ -r /etc/debian_version ] && ! have_lavapipe;
   fi
 fi
 
+# Headless Chromium for the real-browser tests (tests/browser, driven by
+# playwright-core, which must never download a browser of its own). Its WebGPU
+# runs on SwiftShader, so it needs no Vulkan driver.
+if [ "$(uname -s)" = "Linux" ] && [ -r /etc/debian_version ] && ! [ -x /usr/bin/chromium ]; then
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
 # A fresh machine may lack XDG_RUNTIME_DIR, which some Vulkan loaders warn about.
