@@ -28,7 +28,9 @@ export interface BrowserSession {
  * Builds the browser bundles into a fresh directory, serves them on a random
  * port and launches Chromium, with WebGPU (the default) or without it.
  */
-export async function startBrowser(options: { readonly webgpu?: boolean } = {}): Promise<BrowserSession> {
+export async function startBrowser(
+  options: { readonly webgpu?: boolean; /** Serve these bundles instead of building afresh. */ readonly build?: BrowserBuild } = {},
+): Promise<BrowserSession> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `the browser tests need headless Chromium at ${CHROMIUM} and it is not installed. ` +
@@ -36,7 +38,7 @@ export async function startBrowser(options: { readonly webgpu?: boolean } = {}):
     );
   }
   const work = mkdtempSync(join(tmpdir(), 'tessera-browser-'));
-  const build = await buildBrowser(join(work, 'bundles'));
+  const build = options.build ?? (await buildBrowser(join(work, 'bundles')));
   const server = await serveStatic(build.outdir);
   const args = [
     '--headless',
