@@ -273,10 +273,17 @@ async function acquireDevice(options: DeviceOptions): Promise<TesseraDevice> {
   try {
     gpu = await adapter.requestDevice({ requiredFeatures, requiredLimits, label: 'tessera' });
   } catch (error) {
-    throw new LaunchError(
-      'device',
-      `the WebGPU adapter refused to create a device: ${errorText(error)}`,
-    );
+    // Some implementations reject any requiredLimits (bun-webgpu 0.1 validates
+    // the limits it fills in itself against the adapter's): the default limits
+    // are a smaller device, not no device.
+    try {
+      gpu = await adapter.requestDevice({ requiredFeatures, label: 'tessera' });
+    } catch {
+      throw new LaunchError(
+        'device',
+        `the WebGPU adapter refused to create a device: ${errorText(error)}`,
+      );
+    }
   }
   const source = instance === dawnInstance ? 'dawn' : 'navigator';
   return new TesseraDevice(gpu, readAdapterInfo(adapter.info), instance, source);
@@ -411,7 +418,7 @@ function describeAdapter(info: AdapterDescription): string {
 function noAdapterMessage(): string {
   if (isNode()) {
     return (
-      'no WebGPU adapter found. Tessera runs on Dawn (npm `webgpu`), which needs a Vulkan driver. ' +
+      `no WebGPU adapter found. Tessera runs on Dawn (npm \`${isBun() ? 'bun-webgpu' : 'webgpu'}\`), which needs a Vulkan driver. ` +
       "On a machine without a GPU (Debian 12) run `bash scripts/setup.sh`: it installs Mesa's " +
       "lavapipe (software Vulkan) from bookworm-backports, since Debian 12's own Mesa is too old for Dawn. " +
       "Elsewhere install your GPU's Vulkan driver (or `mesa-vulkan-drivers`), and set XDG_RUNTIME_DIR if it is unset."

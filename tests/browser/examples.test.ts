@@ -57,7 +57,7 @@ const affine = kernel(
   function affine(x, out, a, n, BLOCK) {
     const offs = tl.programId(0) * BLOCK + tl.arange(0, BLOCK);
     const mask = offs < n;
-    tl.store(out + offs, tl.load(x + offs, { mask }) * a + offs.to(tl.float32), { mask });
+    tl.store(out + offs, tl.load(x + offs, { mask }) * a + tl.cast(offs, tl.float32), { mask });
   },
   { constexprs: ['BLOCK'], types: { a: 'f32' } },
 );
