@@ -47,4 +47,4 @@ if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install 
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/xdg-runtime-$(id -u)}"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 npx tsx scripts/check-device.ts
-echo "setup: done ($(dpkg-query -W -f='mesa-vulkan-drivers ${Version}' mesa-vulkan-drivers 2>/dev/null || echo 'no mesa'))"
+echo "setup: done ($(dpkg-query -W -f='mesa-vulkan-drivers ${Version}' mesa-vulkan-drivers 2>/dev/null || echo 'no mesa'); $(/usr/bin/chromium --version 2>/dev/null || echo 'no chromium'))"
