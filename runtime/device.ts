@@ -4,7 +4,7 @@
 //
 // Where the device comes from:
 // - Browser, Deno (or Node/Bun where someone already installed one): `navigator.gpu`.
-// - Bun: Dawn through npm `bun-webgpu`, whose setupGlobals() installs `navigator.gpu`.
+// - Bun: Dawn through npm `bun-webgpu`, whose setupGlobals() installs `navigator.gpu` (bun.ts).
 // - Node: Dawn, from the npm package `webgpu`.
 // Both packages are loaded with a dynamic import of a variable specifier, so
 // that a browser bundle never sees a runtime-specific module.
@@ -14,6 +14,7 @@ import { LaunchError } from '../compiler/errors.js';
 import { describeValue } from './dtypes.js';
 import type { BufferDType } from './manifest.js';
 import { SubmissionOrder } from './ordering.js';
+import { bunNavigatorGpu, currentNavigatorGpu, isBun } from './bun.js';
 import { StagingPool } from './staging.js';
 import {
   createTensor,
@@ -297,7 +298,7 @@ function isNullBackend(adapter: GPUAdapter): boolean {
 async function webgpuInstance(): Promise<GPU> {
   const navigatorGpu = currentNavigatorGpu();
   if (navigatorGpu !== undefined) return navigatorGpu;
-  if (isBun()) return await bunWebGpu();
+  if (isBun()) return await bunNavigatorGpu();
   if (!isNode()) throw new LaunchError('device', noAdapterMessage());
   if (dawnInstance !== undefined) return dawnInstance;
   const dawn = await importDawn();
@@ -313,37 +314,6 @@ async function webgpuInstance(): Promise<GPU> {
     );
   }
   return dawnInstance;
-}
-
-function currentNavigatorGpu(): GPU | undefined {
-  // Typed as always present by lib.dom, but absent in Node and older browsers.
-  return typeof navigator === 'undefined' ? undefined : navigator.gpu;
-}
-
-/** Bun has no WebGPU of its own: npm `bun-webgpu`'s setupGlobals() installs Dawn as navigator.gpu. */
-async function bunWebGpu(): Promise<GPU> {
-  const specifier = 'bun-webgpu'; // a variable, for the same reason as in importDawn()
-  let loaded: unknown;
-  try {
-    loaded = await import(/* @vite-ignore */ specifier);
-  } catch (error) {
-    throw new LaunchError(
-      'device',
-      `Bun has no built-in WebGPU and the npm package 'bun-webgpu' did not load: ${errorText(error)}. ` +
-        'Install it with `bun add bun-webgpu`.',
-    );
-  }
-  const setup: unknown =
-    typeof loaded === 'object' && loaded !== null && 'setupGlobals' in loaded
-      ? loaded.setupGlobals
-      : undefined;
-  if (typeof setup !== 'function')
-    throw new LaunchError('device', "the npm package 'bun-webgpu' does not export setupGlobals()");
-  setup();
-  const installed = currentNavigatorGpu();
-  if (installed === undefined)
-    throw new LaunchError('device', "bun-webgpu's setupGlobals() did not install navigator.gpu");
-  return installed;
 }
 
 interface DawnModule {
@@ -386,10 +356,6 @@ function installWebGpuGlobals(globals: object): void {
     if (name in globalThis) continue;
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
   }
-}
-
-function isBun(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.bun === 'string';
 }
 
 function isNode(): boolean {
