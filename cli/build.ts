@@ -9,9 +9,8 @@ import { TesseraError } from '../compiler/errors.js';
 import type { KernelFunction } from '../compiler/frontend/ast.js';
 import { frameSource, parseKernelAll } from '../compiler/frontend/parse.js';
 import type { KernelIR } from '../compiler/ir/ops.js';
-import { suggest } from '../compiler/lower/ast-utils.js';
 import type { ArgSpec } from '../compiler/lower/lower.js';
-import { CliError, fromTesseraError, usageError, type Diagnostic } from './diagnostics.js';
+import { CliError, closestName, fromTesseraError, usageError, type Diagnostic } from './diagnostics.js';
 import { findKernels, type FoundKernel } from './find-kernels.js';
 import type { TargetSettings } from './options.js';
 import { parseSignature, suggestedSignature, type SignatureParam } from './signature.js';
@@ -55,7 +54,7 @@ export function pickKernel(file: SourceFile, name: string | undefined): FoundKer
   }
   const match = found.find((k) => k.name === name || k.binding === name);
   if (match) return match;
-  const close = suggest(name, found.flatMap((k) => (k.binding ? [k.name, k.binding] : [k.name])));
+  const close = closestName(name, found.flatMap((k) => (k.binding ? [k.name, k.binding] : [k.name])));
   throw usageError(`no kernel named '${name}' in ${file.path}${close ? `; did you mean '${close}'?` : ''}`, `kernels found: ${list}`);
 }
 

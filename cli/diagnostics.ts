@@ -7,6 +7,7 @@
 
 import pc from 'picocolors';
 import { codeFrame, TesseraError, type ErrorKind, type Span } from '../compiler/errors.js';
+import { suggest } from '../compiler/lower/ast-utils.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -154,4 +155,10 @@ function endOf(span: Span, text: string | undefined): { line: number; column: nu
     column = 1;
   }
   return { line, column };
+}
+
+/** The known name `name` is probably a typo of: a close edit, or the same letters swapped. */
+export function closestName(name: string, known: readonly string[]): string | undefined {
+  const sorted = (s: string): string => [...s.toLowerCase()].sort().join('');
+  return suggest(name, known) ?? known.find((k) => k.length === name.length && sorted(k) === sorted(name));
 }

@@ -5,7 +5,7 @@
 // is the exact slice of the file, parsed later with its line and column
 // offsets, so every error position is a position in the user's file.
 
-import { suggest } from '../compiler/lower/ast-utils.js';
+import { closestName } from './diagnostics.js';
 import { matchingClose, maskNonCode, positionOf, skipSpace } from './scan.js';
 import { isLiteralObject, parseLiteral, type Literal } from './literal.js';
 
@@ -198,7 +198,7 @@ function readOptions(text: string, masked: string, at: number, callClose: number
   for (const key of Object.keys(value)) {
     if (value[key] === undefined && KNOWN_OPTIONS.includes(key)) problems.push(`'${key}' is not a literal`);
     else if (!KNOWN_OPTIONS.includes(key)) {
-      const close = suggest(key, KNOWN_OPTIONS);
+      const close = closestName(key, KNOWN_OPTIONS);
       problems.push(`unknown option '${key}'${close ? ` (did you mean '${close}'?)` : ''}`);
     }
   }

@@ -5,9 +5,8 @@
 import type { Command } from 'commander';
 import { pipeline } from '../compiler/compile.js';
 import { printKernel } from '../compiler/ir/printer.js';
-import { suggest } from '../compiler/lower/ast-utils.js';
 import { buildKernel, pickKernel, readSourceFile } from './build.js';
-import { usageError } from './diagnostics.js';
+import { closestName, usageError } from './diagnostics.js';
 import { diagnosticsOf } from './main-errors.js';
 import { addKernelOptions, addOutputOptions, targetSettings, type KernelCommandOptions } from './options.js';
 import { Reporter } from './reporter.js';
@@ -59,7 +58,7 @@ function selectedStages(text: string): Set<string> {
   if (names.length === 0 || names.includes('all')) return new Set(all);
   for (const name of names) {
     if (all.includes(name)) continue;
-    const close = suggest(name, all);
+    const close = closestName(name, all);
     throw usageError(`unknown stage '${name}' in --dump-after${close ? `; did you mean '${close}'?` : ''}`, `stages, in order: ${all.join(', ')} (or 'all')`);
   }
   return new Set(names);

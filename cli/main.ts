@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBench } from './bench.js';
 import { registerCompile } from './compile.js';
 import { EXIT_USAGE, fromUnknown } from './diagnostics.js';
+import { io } from './io.js';
 import { registerIr } from './ir.js';
 import { registerRun } from './run.js';
 import { Reporter } from './reporter.js';
@@ -37,7 +38,7 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
     .helpOption('-h, --help', 'show help (also for each command: tessera compile --help)')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ outputError: () => {} });
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text), outputError: () => {} });
   program.addHelpText('after', HELP_AFTER);
   registerCompile(program, done);
   registerIr(program, done);

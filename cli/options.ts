@@ -4,8 +4,7 @@
 // defaults unless raised), plus output settings (--json, --no-color).
 
 import { Option, type Command } from 'commander';
-import { suggest } from '../compiler/lower/ast-utils.js';
-import { usageError } from './diagnostics.js';
+import { closestName, usageError } from './diagnostics.js';
 
 /** WebGPU's default limits: what every device offers. */
 export const DEFAULT_LIMITS = {
@@ -87,7 +86,7 @@ function parseFeatures(text: string | undefined): string[] {
     .filter((f) => f !== '');
   for (const name of names) {
     if ((KNOWN_FEATURES as readonly string[]).includes(name)) continue;
-    const close = suggest(name, KNOWN_FEATURES);
+    const close = closestName(name, KNOWN_FEATURES);
     throw usageError(`unknown feature '${name}' in --features${close ? `; did you mean '${close}'?` : ''}`, `features: ${KNOWN_FEATURES.join(', ')}`);
   }
   return [...new Set(names)];

@@ -5,6 +5,7 @@
 // diagnostics and the command's result.
 
 import pc from 'picocolors';
+import { io } from './io.js';
 import { exitCodeFor, renderDiagnostics, toJson, type Colors, type Diagnostic } from './diagnostics.js';
 
 export interface OutputSettings {
@@ -19,19 +20,19 @@ export class Reporter {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly result: Record<string, unknown> = {};
 
-  constructor(settings: OutputSettings, stream: NodeJS.WriteStream = process.stderr) {
+  constructor(settings: OutputSettings) {
     this.json = settings.json === true;
-    this.colors = pc.createColors(colorEnabled(settings, stream));
+    this.colors = pc.createColors(colorEnabled(settings));
   }
 
   /** A line of the command's result (text mode only). */
   print(text: string): void {
-    if (!this.json) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (!this.json) io.out(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /** A progress or summary note for people (stderr, text mode only). */
   note(text: string): void {
-    if (!this.json) process.stderr.write(`${text}\n`);
+    if (!this.json) io.err(`${text}\n`);
   }
 
   /** A field of the JSON result. */
@@ -46,18 +47,18 @@ export class Reporter {
   /** Writes the diagnostics (or the JSON object) and returns the exit code. */
   finish(code = exitCodeFor(this.diagnostics)): number {
     if (this.json) {
-      process.stdout.write(JSON.stringify({ ok: code === 0, exitCode: code, diagnostics: this.diagnostics.map(toJson), ...this.result }, null, 2) + '\n');
+      io.out(JSON.stringify({ ok: code === 0, exitCode: code, diagnostics: this.diagnostics.map(toJson), ...this.result }, null, 2) + '\n');
     } else if (this.diagnostics.length > 0) {
-      process.stderr.write(renderDiagnostics(this.diagnostics, this.colors) + '\n');
+      io.err(renderDiagnostics(this.diagnostics, this.colors) + '\n');
     }
     return code;
   }
 }
 
-function colorEnabled(settings: OutputSettings, stream: NodeJS.WriteStream): boolean {
+function colorEnabled(settings: OutputSettings): boolean {
   if (settings.color === false || settings.json) return false;
   const env = process.env;
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
-  return stream.isTTY === true && env['TERM'] !== 'dumb';
+  return io.errIsTTY() && env['TERM'] !== 'dumb';
 }

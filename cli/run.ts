@@ -6,8 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { suggest } from '../compiler/lower/ast-utils.js';
-import { usageError } from './diagnostics.js';
+import { closestName, usageError } from './diagnostics.js';
 import { diagnosticsOf } from './main-errors.js';
 import { Reporter } from './reporter.js';
 import { runTsProgram } from './spawn-tsx.js';
@@ -20,8 +19,9 @@ export function registerRun(program: Command, root: string, done: (code: number)
     .command('run')
     .description('run an example on the default device and check it against its reference')
     .argument('<example>', "an example's file name in examples/ (vector-add, softmax, ...), or 'all'")
+    .option('--json', 'print diagnostics as JSON (the table stays text)')
     .option('--no-color', 'no colors in diagnostics')
-    .action(async (example: string, options: { color?: boolean }) => done(await runExample(root, example, options)));
+    .action(async (example: string, options: { color?: boolean; json?: boolean }) => done(await runExample(root, example, options)));
 }
 
 export function exampleNames(root: string): string[] {
@@ -35,13 +35,13 @@ export function exampleNames(root: string): string[] {
   }
 }
 
-async function runExample(root: string, example: string, options: { color?: boolean }): Promise<number> {
+async function runExample(root: string, example: string, options: { color?: boolean; json?: boolean }): Promise<number> {
   const reporter = new Reporter(options);
   try {
     const names = exampleNames(root);
     const wanted = example.replace(/\.ts$/, '');
     if (wanted !== 'all' && !names.includes(wanted)) {
-      const close = suggest(wanted, names);
+      const close = closestName(wanted, names);
       throw usageError(`no example named '${example}'${close ? `; did you mean '${close}'?` : ''}`, `examples: ${names.join(', ') || '(none: run it in a source checkout)'}, or 'all'`);
     }
     return await runTsProgram(root, 'examples/run-all.ts', wanted === 'all' ? [] : [wanted]);

@@ -100,18 +100,20 @@ function regexAllowed(out: readonly string[], at: number): boolean {
   return false;
 }
 
-/** Offset of the bracket that closes the one at `open` (in masked text), or -1. */
+/**
+ * Offset of the bracket that closes the one at `open` (in masked text), or -1.
+ * Only brackets of the same kind count, so a function body with unbalanced
+ * parentheses (a syntax error the parser will report) still has its extent.
+ */
 export function matchingClose(masked: string, open: number): number {
-  const pairs: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
-  const stack: string[] = [];
+  const openChar = masked[open] ?? '';
+  const closeChar = ({ '(': ')', '[': ']', '{': '}' } as Record<string, string>)[openChar];
+  if (!closeChar) return -1;
+  let depth = 0;
   for (let i = open; i < masked.length; i++) {
-    const ch = masked[i] ?? '';
-    const close = pairs[ch];
-    if (close) stack.push(close);
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      if (stack.pop() !== ch) return -1;
-      if (stack.length === 0) return i;
-    }
+    const ch = masked[i];
+    if (ch === openChar) depth++;
+    else if (ch === closeChar && --depth === 0) return i;
   }
   return -1;
 }

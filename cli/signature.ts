@@ -6,10 +6,9 @@
 // Every error points at the offending characters of the signature string.
 
 import type { MemDType } from '../compiler/ir/types.js';
-import { suggest } from '../compiler/lower/ast-utils.js';
 import type { ArgSpec } from '../compiler/lower/lower.js';
 import type { Span } from '../compiler/errors.js';
-import { CliError, type Diagnostic } from './diagnostics.js';
+import { CliError, closestName, type Diagnostic } from './diagnostics.js';
 
 /** Spelled as in code frames: the "file" of a signature error. */
 export const SIGNATURE_FILE = '--signature';
@@ -137,7 +136,7 @@ function parseEntry(text: string, offset: number, param: SignatureParam, fail: F
     const why = UNSUPPORTED_TYPES[typeName];
     if (why) fail(bodyOffset, typeEnd, `type '${typeName}' of ${param.name} is not supported: ${why}`, `supported types: ${SUPPORTED}`);
     else {
-      const close = suggest(typeName, Object.keys(TYPE_NAMES));
+      const close = closestName(typeName, Object.keys(TYPE_NAMES));
       fail(bodyOffset, typeEnd, `unknown type '${typeName}' for ${param.name}${close ? `; did you mean '${close}'?` : ''}`, `types are ${SUPPORTED}; prefix '*' for a buffer; a constexpr takes its value`);
     }
     return undefined;
