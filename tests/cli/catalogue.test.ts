@@ -157,6 +157,7 @@ describe('CLI bad-input catalogue', () => {
 /** The rendered diagnostic: `file:line:col: error[kind]: message`, then the source line and a caret at the column. */
 function checkText(c: Case, run: CliRun, where: { file: string; line: number; column: number } | undefined): void {
   expect(run.stdout).toBe('');
+  expect(run.stderr, 'no colors when stderr is a pipe').not.toContain('\x1b[');
   const lines = run.stderr.split('\n');
   const head = lines[0] ?? '';
   const prefix = where ? `${where.file}:${where.line}:${where.column}: ` : '';
