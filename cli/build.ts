@@ -90,6 +90,8 @@ export interface Built {
   readonly fn: KernelFunction;
   readonly specs: readonly ArgSpec[];
   readonly result: CompileResult;
+  /** Things worth saying that did not stop the build (e.g. options the CLI could not read). */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /** Settings the compiler gets from the command line. Fields issue-3's compiler reads are passed through. */
@@ -125,7 +127,10 @@ export function buildKernel(
     throw error;
   }
   checkTargetLimits(result, fn, file, target);
-  return { file, found, fn, specs, result };
+  const warnings: Diagnostic[] = found.optionsProblem
+    ? [{ severity: 'warning', kind: 'usage', message: `the options of kernel ${fn.name} were only partly read: ${found.optionsProblem}`, hint: 'the CLI reads options without running the file; the signature decides which parameters are constexprs', span: { ...fn.span, endOffset: fn.span.startOffset + 8 }, text: file.text }]
+    : [];
+  return { file, found, fn, specs, result, warnings };
 }
 
 /** What the CLI knows how to fix that the compiler's message cannot say. */

@@ -35,6 +35,7 @@ async function compile(path: string, options: CompileCommandOptions): Promise<nu
     const target = targetSettings(options);
     const file = readSourceFile(path);
     const built = buildKernel(file, pickKernel(file, options.kernel), options.signature, target);
+    reporter.add(...built.warnings);
     if (options.validate && !(await validateBuilt(built, reporter))) return reporter.finish();
     const manifest = aotManifest(built, target, path);
     const outputs: [string, string][] = [

@@ -39,12 +39,13 @@ function irCommand(path: string, options: IrCommandOptions): number {
     const file = readSourceFile(path);
     const found = pickKernel(file, options.kernel);
     const stages: { stage: string; ir: string }[] = [];
-    buildKernel(file, found, options.signature, target, (stage, ir) => {
+    const built = buildKernel(file, found, options.signature, target, (stage, ir) => {
       if (!wanted.has(stage)) return;
       const text = printKernel(ir, { locations: options.locations === true });
       stages.push({ stage, ir: text });
       reporter.print(`// ---- IR after ${stage} ----\n${text}`);
     });
+    reporter.add(...built.warnings);
     reporter.set('stages', stages);
   } catch (error) {
     reporter.add(...diagnosticsOf(error));

@@ -27,6 +27,7 @@ async function wgslCommand(path: string, options: WgslCommandOptions): Promise<n
     const target = targetSettings(options);
     const file = readSourceFile(path);
     const built = buildKernel(file, pickKernel(file, options.kernel), options.signature, target);
+    reporter.add(...built.warnings);
     if (options.validate && !(await validateBuilt(built, reporter))) return reporter.finish();
     reporter.print(built.result.wgsl);
     reporter.set('wgsl', built.result.wgsl);

@@ -108,17 +108,7 @@ describe('colors', () => {
   it('on a terminal, and not with NO_COLOR or --no-color', async () => {
     delete process.env['NO_COLOR'];
     delete process.env['FORCE_COLOR'];
-    const tty = async (args: readonly string[]): Promise<string> => {
-      const before = io.errIsTTY;
-      io.errIsTTY = () => true;
-      try {
-        // runInProcess installs a non-TTY stream; mark it a terminal inside.
-        const run = await runWithTTY(args);
-        return run;
-      } finally {
-        io.errIsTTY = before;
-      }
-    };
+    const tty = runWithTTY;
     expect(await tty(bad)).toContain('\x1b[');
     expect(await tty([...bad, '--no-color'])).not.toContain('\x1b[');
     process.env['NO_COLOR'] = '1';
@@ -188,6 +178,18 @@ export function plain(x) {
     const run = await runInProcess(['wgsl', file, '--signature', '*fp32,i32', '--no-validate', '--json']);
     const [d] = diagnosticsOf(run);
     expect(d).toMatchObject({ kind: 'type', file, line: 2, column: line2.indexOf('o)); });') + 1, message: expect.stringContaining('tl.exp expects a floating-point tile') });
+  });
+
+  it('warns about options it cannot read without running the file, and still compiles', async () => {
+    const dir = artifactDir('discovery');
+    const file = writeFixture(dir, 'options.ts', `import { kernel, tl } from 'tessera';\nconst BLOCKS = ['B'];\nexport const k = kernel(function k(x, B) {\n  tl.store(x + tl.arange(0, B), 1.0);\n}, { constexprs: BLOCKS, invokations: 64 });\n`);
+    const run = await runInProcess(['wgsl', file, '--signature', '*fp32,16', '--no-validate', '--json']);
+    expect(run.code).toBe(0);
+    const [d, ...rest] = diagnosticsOf(run);
+    expect(rest).toEqual([]);
+    expect(d).toMatchObject({ severity: 'warning', line: 3, column: 25 });
+    expect(d?.message).toContain("'constexprs' is not a literal");
+    expect(d?.message).toContain("unknown option 'invokations' (did you mean 'invocations'?)");
   });
 });
 
