@@ -52,9 +52,11 @@ function maxError(actual, expected) {
 const n = 5000;
 const x = random(n, -1, 1), y = random(n, -1, 1);
 const addOut = upload(new Float32Array(n + GUARD).fill(NaN));
-await add.launch(device, [Math.ceil(n / 1024)], { x_ptr: upload(x), y_ptr: upload(y), output_ptr: addOut, n_elements: n });
-// A second launch reuses the cached pipeline.
-await add.launch(device, Math.ceil(n / 1024), { x_ptr: upload(x), y_ptr: upload(y), output_ptr: addOut, n_elements: n });
+const addArgs = { x_ptr: upload(x), y_ptr: upload(new Float32Array(n)), output_ptr: addOut, n_elements: n };
+await add.launch(device, [Math.ceil(n / 1024)], addArgs);
+// The second launch binds the same buffers (cached pipeline and bind group) after y changed.
+device.queue.writeBuffer(addArgs.y_ptr, 0, y);
+await add.launch(device, Math.ceil(n / 1024), addArgs);
 const addExpected = Array.from(x, (v, i) => v + y[i]);
 const addErr = maxError(await download(addOut, n + GUARD), addExpected);
 
