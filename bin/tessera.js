@@ -16,14 +16,16 @@ const built = join(root, 'dist', 'cli', 'main.js');
 
 async function loadMain() {
   if (!existsSync(source)) return import(pathToFileURL(built).href);
+  let bundle = null;
   try {
-    return await import(pathToFileURL(await bundled()).href);
-  } catch (error) {
-    if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('esbuild')) throw error;
-    const { register } = await import('tsx/esm/api');
-    register();
-    return import(pathToFileURL(source).href);
+    bundle = await bundled();
+  } catch {
+    // No esbuild, or a cache directory we cannot write: load the sources through tsx.
   }
+  if (bundle !== null) return import(pathToFileURL(bundle).href);
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import(pathToFileURL(source).href);
 }
 
 /** The cached bundle of cli/main.ts for the current sources (built when missing). */

@@ -43,10 +43,14 @@ export function exitCodeFor(diagnostics: readonly Diagnostic[]): number {
 export class CliError extends Error {
   readonly diagnostics: readonly Diagnostic[];
   constructor(diagnostics: Diagnostic | readonly Diagnostic[]) {
-    const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics as Diagnostic];
+    const list = isList(diagnostics) ? diagnostics : [diagnostics];
     super(list.map((d) => d.message).join('\n'));
     this.diagnostics = list;
   }
+}
+
+function isList(d: Diagnostic | readonly Diagnostic[]): d is readonly Diagnostic[] {
+  return Array.isArray(d);
 }
 
 export function usageError(message: string, hint?: string): CliError {

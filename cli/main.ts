@@ -23,6 +23,7 @@ Signatures (--signature), one entry per kernel parameter, in order, as Triton's 
   i32:16  *fp32:16      a divisibility hint: the value (or the buffer's element offset) is a multiple of 16
   e.g. tessera compile examples/vector-add.ts --signature "*fp32,*fp32,*fp32,i32,1024" -o out/
 
+Each command has --help (tessera compile --help).
 Exit codes: 0 ok, 1 compile error (or a failed example), 2 usage error.
 Colors only on a terminal; NO_COLOR or --no-color turns them off.`;
 
@@ -35,7 +36,7 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
   const program = new Command('tessera')
     .description('Tessera: Triton-style tile kernels in TypeScript, compiled to WGSL')
     .version(packageVersion(root), '-v, --version', 'print the version')
-    .helpOption('-h, --help', 'show help (also for each command: tessera compile --help)')
+    .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text), outputError: () => {} });
@@ -51,7 +52,7 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
     const reporter = new Reporter({ json: argv.includes('--json'), color: !argv.includes('--no-color') });
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;
-      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') return EXIT_USAGE;
+      if (error.code === 'commander.help') return EXIT_USAGE; // no command: the help went to stderr
       const [first = '', ...rest] = error.message.replace(/^error: /, '').split('\n');
       const suggestion = /\(Did you mean (.+)\?\)/.exec(rest.join(' '))?.[1];
       reporter.add({ severity: 'error', kind: 'usage', message: first, hint: suggestion ? `did you mean ${suggestion}? (see --help)` : `see ${commandOf(argv)} --help` });
