@@ -12,7 +12,7 @@ import { loaderModule, loaderTypes } from './loader.js';
 import { aotManifest } from './manifest.js';
 import { addKernelOptions, addOutputOptions, targetSettings, type KernelCommandOptions } from './options.js';
 import { Reporter } from './reporter.js';
-import { validateBuilt } from './validation.js';
+import { validateBuilt } from './validate-wgsl.js';
 
 interface CompileCommandOptions extends KernelCommandOptions {
   readonly outDir: string;

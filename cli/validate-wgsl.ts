@@ -3,12 +3,16 @@
 // bug, never the user's: the diagnostic says so and points at the kernel
 // source line that produced the offending WGSL line (the compiler writes a
 // `// file:line: source` comment before the code of each kernel line).
+// Without a device the check is skipped with a warning (an ahead-of-time
+// build may run where there is no GPU).
 
 import type { Span } from '../compiler/errors.js';
 import { getDevice, type TesseraDevice } from '../runtime/device.js';
 import { kernelLinesOf } from '../runtime/pipeline.js';
 import { formatWgslMessages, validateWgsl, type WgslMessage } from '../runtime/validate.js';
+import type { Built } from './build.js';
 import type { Diagnostic } from './diagnostics.js';
+import type { Reporter } from './reporter.js';
 
 export type DeviceOrReason = { readonly device: TesseraDevice } | { readonly reason: string };
 
@@ -52,4 +56,16 @@ function originSpan(wgsl: string, line: number, fileText: string | undefined): S
     return { file: m[1], line: Number(m[2]), column, startOffset: 0, endOffset: Math.max(1, fileLine.trim().length) };
   }
   return undefined;
+}
+
+/** Adds the validation diagnostics to `reporter`; false when the WGSL was rejected. */
+export async function validateBuilt(built: Built, reporter: Reporter): Promise<boolean> {
+  const acquired = await validationDevice();
+  if (!('device' in acquired)) {
+    reporter.add({ severity: 'warning', kind: 'device', message: `the WGSL was not validated: no WebGPU device (${acquired.reason})`, hint: 'pass --no-validate to skip validation on machines without a GPU' });
+    return true;
+  }
+  const problems = await validateEmitted(acquired.device, built.result.manifest.kernelName, built.result.wgsl, built.file.text);
+  reporter.add(...problems);
+  return problems.length === 0;
 }

@@ -6,7 +6,7 @@ import { buildKernel, pickKernel, readSourceFile } from './build.js';
 import { diagnosticsOf } from './main-errors.js';
 import { addKernelOptions, addOutputOptions, targetSettings, type KernelCommandOptions } from './options.js';
 import { Reporter } from './reporter.js';
-import { validateBuilt } from './validation.js';
+import { validateBuilt } from './validate-wgsl.js';
 
 interface WgslCommandOptions extends KernelCommandOptions {
   readonly validate: boolean;
