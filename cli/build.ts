@@ -12,6 +12,7 @@ import type { KernelIR } from '../compiler/ir/ops.js';
 import type { ArgSpec } from '../compiler/lower/lower.js';
 import { CliError, closestName, fromTesseraError, usageError, type Diagnostic } from './diagnostics.js';
 import { findKernels, type FoundKernel } from './find-kernels.js';
+import { positionOf, type Unterminated } from './scan.js';
 import type { TargetSettings } from './options.js';
 import { parseSignature, suggestedSignature, type SignatureParam } from './signature.js';
 
@@ -37,7 +38,17 @@ export function readSourceFile(path: string): SourceFile {
 
 /** The kernels of the file that the command is about: `--kernel NAME`, or the only one. */
 export function pickKernel(file: SourceFile, name: string | undefined): FoundKernel {
-  const found = findKernels(file.text);
+  const unterminated: Unterminated[] = [];
+  const found = findKernels(file.text, unterminated);
+  // An open comment or template hides the rest of the file: say so, rather than "no such kernel".
+  const hidden = unterminated.map((u): Diagnostic => {
+    const { line, column } = positionOf(file.text, u.offset);
+    const close = u.what === 'comment' ? "add the closing '*/'" : 'add the closing backquote';
+    const span = { file: file.path, line, column, startOffset: u.offset, endOffset: u.offset + (u.what === 'comment' ? 2 : 1) };
+    return { severity: 'error', kind: 'syntax', message: `unterminated ${u.what}: it runs to the end of the file and hides everything after it; ${close}`, span, text: file.text };
+  });
+  const missing = name !== undefined && !found.some((k) => k.name === name || k.binding === name);
+  if (hidden.length > 0 && (found.length === 0 || missing)) throw new CliError(hidden);
   if (found.length === 0)
     throw new CliError({
       severity: 'error',

@@ -6,7 +6,7 @@
 // offsets, so every error position is a position in the user's file.
 
 import { closestName } from './diagnostics.js';
-import { matchingClose, maskNonCode, positionOf, skipSpace } from './scan.js';
+import { matchingClose, maskNonCode, positionOf, skipSpace, type Unterminated } from './scan.js';
 import { isLiteralObject, parseLiteral, type Literal } from './literal.js';
 
 export interface KernelOptionsLiteral {
@@ -34,8 +34,9 @@ export interface FoundKernel {
 
 const IDENT = /[A-Za-z_$][\w$]*/y;
 
-export function findKernels(text: string): FoundKernel[] {
-  const masked = maskNonCode(text);
+/** The kernels in `text`; comments and templates left open (which hide what follows) go to `unterminated`. */
+export function findKernels(text: string, unterminated: Unterminated[] = []): FoundKernel[] {
+  const masked = maskNonCode(text, unterminated);
   const found: FoundKernel[] = [];
   const optionsFor = new Map<string, { options: KernelOptionsLiteral; problem?: string; binding?: string }>();
 

@@ -7,8 +7,18 @@
 
 const REGEX_AFTER_KEYWORD = /(?:^|[^\w$])(?:return|typeof|case|do|else|in|of|new|delete|void|throw|yield|await)$/;
 
-/** The same text with every non-code character (except line breaks) replaced by a space. */
-export function maskNonCode(text: string): string {
+/** A comment or template literal that runs to the end of the file. */
+export interface Unterminated {
+  readonly offset: number;
+  readonly what: 'comment' | 'template literal';
+}
+
+/**
+ * The same text with every non-code character (except line breaks) replaced
+ * by a space. Comments and templates left open are pushed to `unterminated`:
+ * they swallow the rest of the file, kernels included.
+ */
+export function maskNonCode(text: string, unterminated: Unterminated[] = []): string {
   const out = text.split('');
   const blank = (from: number, to: number): void => {
     for (let k = from; k < to && k < out.length; k++) if (out[k] !== '\n' && out[k] !== '\r') out[k] = ' ';
@@ -17,7 +27,7 @@ export function maskNonCode(text: string): string {
   const templates: number[] = [];
   let braces = 0;
   let i = 0;
-  const skipTemplateText = (): void => {
+  const skipTemplateText = (opened: number): void => {
     // At the character after ` or }: blank up to the closing ` or the next ${.
     const start = i;
     while (i < text.length) {
@@ -36,6 +46,7 @@ export function maskNonCode(text: string): string {
       } else i++;
     }
     blank(start, text.length);
+    unterminated.push({ offset: opened, what: 'template literal' });
   };
   while (i < text.length) {
     const ch = text[i];
@@ -47,6 +58,7 @@ export function maskNonCode(text: string): string {
       i = stop;
     } else if (ch === '/' && next === '*') {
       const end = text.indexOf('*/', i + 2);
+      if (end < 0) unterminated.push({ offset: i, what: 'comment' });
       const stop = end < 0 ? text.length : end + 2;
       blank(i, stop);
       i = stop;
@@ -57,7 +69,7 @@ export function maskNonCode(text: string): string {
       i = j + 1;
     } else if (ch === '`') {
       i++;
-      skipTemplateText();
+      skipTemplateText(i - 1);
     } else if (ch === '/' && regexAllowed(out, i)) {
       let j = i + 1;
       let inClass = false;
@@ -79,7 +91,7 @@ export function maskNonCode(text: string): string {
       i++;
       if (templates.length && templates[templates.length - 1] === braces) {
         templates.pop();
-        skipTemplateText();
+        skipTemplateText(i - 1);
       }
     } else i++;
   }

@@ -150,5 +150,14 @@ export function fine(x_ptr, n) {
 }
 `;
 
+/** A kernel whose comment never closes: it hides the rest of the file. */
+export const OPEN_COMMENT_SOURCE = `import { tl } from 'tessera';
+
+export function open_comment(x_ptr, n) {
+  /* the block size
+  tl.store(x_ptr, 1.0);
+}
+`;
+
 /** A file with no kernels at all. */
 export const NO_KERNELS_SOURCE = `export const answer = 42;\nexport function helper(a: number): number {\n  return a * 2;\n}\n`;

@@ -6,7 +6,7 @@
 // others run `main` in-process with --json, which is the same code after argv.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CATALOGUE_SOURCE, NO_KERNELS_SOURCE } from './catalogue-fixture.js';
+import { CATALOGUE_SOURCE, NO_KERNELS_SOURCE, OPEN_COMMENT_SOURCE } from './catalogue-fixture.js';
 import { artifactDir, diagnosticsOf, expectNoStackTrace, positionOf, runBinary, runInProcess, writeFixture, type CliRun } from './helpers.js';
 
 interface Case {
@@ -16,7 +16,7 @@ interface Case {
   readonly kind: string;
   readonly message: string | readonly string[];
   /** Where the (first) error is: text in the fixture, or a column of the signature, or none. */
-  readonly at?: { readonly fixture: string; readonly after?: string } | { readonly signatureColumn: number };
+  readonly at?: { readonly fixture: string; readonly after?: string } | { readonly signatureColumn: number } | { readonly file: string; readonly line: number; readonly column: number };
   readonly code: 1 | 2;
   /** Run the real binary (text output) instead of main in-process (--json). */
   readonly binary?: boolean;
@@ -92,6 +92,7 @@ const cases: Case[] = [
   { name: 'several kernels and no --kernel', argv: ['wgsl', 'FILE', '--signature', '*fp32,i32', '--no-validate'], kind: 'usage', message: 'pick one with --kernel NAME', code: 2 },
   { name: 'a missing file', argv: ['compile', 'no/such/kernels.ts', '--signature', 'i32'], kind: 'file', message: 'cannot read no/such/kernels.ts: no such file', code: 2, binary: true },
   { name: 'a directory for a file', argv: ['ir', 'examples', '--signature', 'i32'], kind: 'file', message: 'examples is a directory', code: 2 },
+  { name: 'an unterminated comment hiding the kernel', argv: ['wgsl', 'OPENCOMMENT', '--kernel', 'open_comment', '--signature', '*fp32,i32'], kind: 'syntax', message: "unterminated comment: it runs to the end of the file and hides everything after it; add the closing '*/'", at: { file: 'OPENCOMMENT', line: 4, column: 3 }, code: 1 },
   { name: 'a file without kernels', argv: ['wgsl', 'NOKERNELS', '--signature', 'i32'], kind: 'usage', message: 'no kernels found in NOKERNELS', code: 2 },
   // Kernels that cannot fit the target device.
   {
@@ -117,18 +118,21 @@ const cases: Case[] = [
 
 let file = '';
 let noKernels = '';
+let openComment = '';
 
 beforeAll(() => {
   const dir = artifactDir('catalogue');
   file = writeFixture(dir, 'bad-kernels.ts', CATALOGUE_SOURCE);
   noKernels = writeFixture(dir, 'no-kernels.ts', NO_KERNELS_SOURCE);
+  openComment = writeFixture(dir, 'open-comment.ts', OPEN_COMMENT_SOURCE);
 });
 
-const substitute = (text: string): string => text.replace('FILE', file).replace('NOKERNELS', noKernels);
+const substitute = (text: string): string => text.replace('OPENCOMMENT', openComment).replace('NOKERNELS', noKernels).replace('FILE', file);
 
 function expectedPosition(c: Case): { file: string; line: number; column: number } | undefined {
   if (!c.at) return undefined;
   if ('signatureColumn' in c.at) return { file: '--signature', line: 1, column: c.at.signatureColumn };
+  if ('file' in c.at) return { file: substitute(c.at.file), line: c.at.line, column: c.at.column };
   const [line = 0, column = 0] = positionOf(CATALOGUE_SOURCE, c.at.fixture, c.at.after ? CATALOGUE_SOURCE.indexOf(c.at.after) : 0).split(':').map(Number);
   return { file, line, column };
 }
