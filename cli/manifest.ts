@@ -8,7 +8,7 @@ import type { ArgSpec } from '../compiler/lower/lower.js';
 import type { KernelFunction } from '../compiler/frontend/ast.js';
 import type { KernelManifest } from '../runtime/manifest.js';
 import type { Built } from './build.js';
-import { DEFAULT_LIMITS, type TargetSettings } from './options.js';
+import type { TargetSettings } from './options.js';
 import { formatSignature } from './signature.js';
 
 export const MANIFEST_FORMAT = 'tessera-aot-manifest/1';
@@ -65,12 +65,4 @@ function paramsOf(fn: KernelFunction, specs: readonly ArgSpec[], m: KernelManife
     const u = m.uniforms.find((x) => x.param === p.name);
     return { name: p.name, role: 'scalar', dtype: spec.dtype, offset: u?.offset ?? -1, ...hint };
   });
-}
-
-/** Limits above WebGPU's defaults, which a device must be asked for. */
-export function limitsAboveDefaults(manifest: AotManifest): Record<string, number> {
-  const above: Record<string, number> = {};
-  const defaults: Record<string, number> = { ...DEFAULT_LIMITS, maxComputeWorkgroupSizeX: 256, maxUniformBuffersPerShaderStage: 12 };
-  for (const [key, value] of Object.entries(manifest.requiredLimits)) if (value > (defaults[key] ?? Infinity)) above[key] = value;
-  return above;
 }
