@@ -6,5 +6,6 @@ export { kernel, Kernel, type KernelOptions, type KernelArgs, type GridSpec, typ
 export { tl, type Tile, type Ptr, type Mask, type DTypeToken } from './compiler/tl.js';
 export { compileSource, compileFunction, pipeline, type CompileOptions, type CompileResult } from './compiler/compile.js';
 export { printKernel } from './compiler/ir/printer.js';
+export type { DotStrategy } from './compiler/ir/ops.js';
 export { TesseraError, CompileError, LaunchError, type ErrorKind, type Span } from './compiler/errors.js';
 export * from './runtime/index.js';

@@ -6,7 +6,7 @@
 // forgot to write (NaN) or one it wrote out of bounds (guard no longer NaN)
 // both show up as an infinite error.
 
-import { kernel, type Kernel, type KernelArgs, type Tensor, type TesseraDevice } from '../index.js';
+import { kernel, type Kernel, type KernelArgs, type LaunchOptions, type Tensor, type TesseraDevice } from '../index.js';
 
 export interface ExampleResult {
   /** Largest |gpu - reference| over every checked output (Infinity for NaN or a clobbered guard). */
@@ -79,9 +79,9 @@ export function median(values: readonly number[]): number {
 }
 
 /** Compile time of `k` for these arguments, measured on a fresh kernel (parse included, no cache). */
-export function freshCompileMs(k: Kernel, args: KernelArgs, device: TesseraDevice): number {
+export function freshCompileMs(k: Kernel, args: KernelArgs, device: TesseraDevice, launch: LaunchOptions = {}): number {
   const start = performance.now();
-  kernel(k.source, k.options).compile(args, { device });
+  kernel(k.source, k.options).compile(args, { device, ...launch });
   return performance.now() - start;
 }
 
