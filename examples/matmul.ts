@@ -96,13 +96,16 @@ export interface MatmulConfig {
   readonly dotStrategy: DotStrategy;
 }
 
-/** The example's fixed configuration (bench/matmul.ts autotunes instead). */
+/**
+ * The example's fixed configuration: a 64 x 64 block of C per program, 8 x 8
+ * outputs per invocation. bench/matmul.ts autotunes instead.
+ */
 export const MATMUL_CONFIG: MatmulConfig = {
   BLOCK_SIZE_M: 64,
   BLOCK_SIZE_N: 64,
-  BLOCK_SIZE_K: 16,
+  BLOCK_SIZE_K: 8,
   GROUP_SIZE_M: 8,
-  invocations: 128,
+  invocations: 64,
   dotStrategy: 'registers',
 };
 
