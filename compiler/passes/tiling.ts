@@ -159,10 +159,6 @@ class Tiler extends Rewriter {
     }
     if (op.kind === 'reshape' || op.kind === 'reduce' || op.kind === 'argReduce' || op.kind === 'convertLayout')
       return this.layoutOf(this.get(operand));
-    if (op.kind === 'dot' && operand !== op.acc) {
-      const layouts = dotOperandLayouts(this.kernel.dotStrategy ?? DEFAULT_DOT_STRATEGY, out, op.a.type.shape, op.b.type.shape, this.kernel.workgroupSize);
-      return operand === op.a ? layouts.a : layouts.b;
-    }
     return out;
   }
 
@@ -202,6 +198,11 @@ class Tiler extends Rewriter {
 
   private emitSimple(op: SimpleOp, want?: Layout): Value {
     const layout = want ?? this.resultLayout(op);
+    if (op.kind === 'dot') {
+      // Operands by position (a and b may be one value, needed in two layouts).
+      const operands = dotOperandLayouts(this.kernel.dotStrategy ?? DEFAULT_DOT_STRATEGY, layout, op.a.type.shape, op.b.type.shape, this.kernel.workgroupSize);
+      return this.b.dot(this.inLayout(op.a, operands.a), this.inLayout(op.b, operands.b), this.inLayout(op.acc, layout), op.span, layout);
+    }
     const get = (v: Value): Value => this.inLayout(v, this.operandLayout(op, v, layout));
     const result = rebuildSimple(this.b, op, get, layout);
     if (!result) throw new Error('tiling: rebuilt op has no result');

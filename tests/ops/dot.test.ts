@@ -167,3 +167,30 @@ describe('dot strategies lower differently', () => {
     await expectValidWgsl(device, wg);
   });
 });
+
+const square = kernel(
+  `function square(x, out, n, B) {
+    const r = tl.arange(0, B);
+    const offs = tl.expandDims(r, 1) * n + tl.expandDims(r, 0);
+    const mask = tl.expandDims(r < n, 1) && tl.expandDims(r < n, 0);
+    const v = tl.load(x + offs, { mask, other: 0 });
+    tl.store(out + offs, tl.dot(v, v), { mask });
+  }`,
+  { constexprs: ['B'] },
+);
+
+describe.each(strategies)('one tile as both operands (x x x), dotStrategy %s', (strategy) => {
+  it('x is needed in the layouts of a and of b at once', async () => {
+    const device = await testDevice();
+    const rng = seeded();
+    const n = 11;
+    const x = rng.f32(n * n);
+    const out = poisoned(device, 'f32', n * n + 4);
+    const args = { x: device.tensor(x), out, n, B: 16 };
+    await expectValidWgsl(device, square.compile(args, { device, verify: true, invocations: 32, dotStrategy: strategy }));
+    await square.launch(1, args, { device, wait: true, invocations: 32, dotStrategy: strategy });
+    const expected = new Float64Array(n * n + 4).fill(NaN);
+    expected.set(product(x, x, n, n, n));
+    expectClose('x x x', await readF32(out), expected, { rel: 0, abs: n * 2 ** -21 }, rng);
+  });
+});
