@@ -79,6 +79,7 @@ export class Autotuner {
       if (!kernel.params.includes(name))
         throw new LaunchError('launch', `autotune key names '${name}', but kernel ${kernel.name} has no such parameter (parameters: ${kernel.params.join(', ')})`);
     this.store = defaultStore(options.cacheFile);
+    this.kernelHash = sourceHash(JSON.stringify(kernel.fn, structural));
   }
 
   /** Where results persist ('memory only' without a store). */
@@ -86,14 +87,21 @@ export class Autotuner {
     return this.store?.where ?? 'memory only';
   }
 
-  /** The key of a launch: kernel source, device, key argument values and tensor dtypes. */
+  /**
+   * The kernel's identity in keys: a hash of its syntax tree without source
+   * positions and literal spellings, so the same kernel keeps its key however
+   * a transpiler printed it (tsx minifies function text, vitest does not).
+   */
+  private readonly kernelHash: string;
+
+  /** The key of a launch: kernel (structure), device, key argument values and tensor dtypes. */
   keyOf(args: KernelArgs, device: TesseraDevice): string {
     const values = this.options.key.map((k) => `${k}=${describeArg(args[k])}`);
     const dtypes = this.kernel.params.flatMap((p) => {
       const v = args[p];
       return v instanceof Tensor ? [`${p}:${v.dtype}`] : [];
     });
-    return `${this.kernel.name}#${sourceHash(this.kernel.source)}|${device.name}|${values.join(',')}|${dtypes.join(',')}`;
+    return `${this.kernel.name}#${this.kernelHash}|${device.name}|${values.join(',')}|${dtypes.join(',')}`;
   }
 
   /** The config a launch with these arguments uses, tuning first if needed. */
@@ -257,6 +265,13 @@ function launchOptions(options: LaunchOptions, config: AutotuneConfig, device: T
     ...(config.invocations !== undefined ? { invocations: config.invocations } : {}),
     ...(config.dotStrategy !== undefined ? { dotStrategy: config.dotStrategy } : {}),
   };
+}
+
+/** JSON replacer: drop what transpilers change without changing meaning (positions, literal spellings, empty statements). */
+function structural(key: string, value: unknown): unknown {
+  if (key === 'span' || key === 'raw') return undefined;
+  if (Array.isArray(value)) return value.filter((item: unknown) => !(typeof item === 'object' && item !== null && Reflect.get(item, 'kind') === 'empty'));
+  return value;
 }
 
 function median(values: readonly number[]): number {
