@@ -29,7 +29,7 @@ export function summarize(kernelName: string, key: string, entry: TunedEntry): s
     mark: t.config === entry.config || describeConfig(t.config) === describeConfig(entry.config) ? '*' : ' ',
     config: describeConfig(t.config),
     time: t.medianMs === null ? '-' : t.medianMs.toFixed(3),
-    vs: t.medianMs === null || entry.medianMs === null ? (t.note ?? '') : t === undefined ? '' : `${(t.medianMs / entry.medianMs).toFixed(2)}x`,
+    vs: t.medianMs === null || entry.medianMs === null ? (t.note ?? '') : `${(t.medianMs / entry.medianMs).toFixed(2)}x`,
   }));
   const width = Math.max(6, ...rows.map((r) => r.config.length));
   const lines = [
