@@ -11,8 +11,9 @@
 // on sampled elements before it is timed.
 //
 // `npx tsx bench/matmul.ts` runs it alone, prints the table and updates the
-// matmul section of bench/RESULTS.md; `benchMatmul(device)` returns the rows
-// and the markdown section for a combined report.
+// matmul section of bench/RESULTS.md; `npm run bench` (bench/run.ts) runs it
+// after the bandwidth benchmarks through `benchMatmul(device)`, which returns
+// the rows and the markdown section.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -298,8 +299,10 @@ function markdown(device: TesseraDevice, rows: readonly MatmulRow[], winners: Ma
   ].join('\n');
 }
 
-const START = '<!-- matmul:start -->';
-const END = '<!-- matmul:end -->';
+export const MATMUL_SECTION_START = '<!-- matmul:start -->';
+export const MATMUL_SECTION_END = '<!-- matmul:end -->';
+const START = MATMUL_SECTION_START;
+const END = MATMUL_SECTION_END;
 
 /** Replace (or append) the matmul section of bench/RESULTS.md. */
 function writeSection(section: string): void {
