@@ -115,7 +115,7 @@ interface StorageLike {
   setItem(key: string, value: string): void;
 }
 
-function browserStorage(): StorageLike | undefined {
+export function browserStorage(): StorageLike | undefined {
   const storage: unknown = Reflect.get(globalThis, 'localStorage');
   if (typeof storage !== 'object' || storage === null) return undefined;
   const get: unknown = Reflect.get(storage, 'getItem');
@@ -130,7 +130,7 @@ function browserStorage(): StorageLike | undefined {
   };
 }
 
-function localStorageStore(storage: StorageLike): ResultStore {
+export function localStorageStore(storage: StorageLike): ResultStore {
   return {
     where: `localStorage['${LOCAL_STORAGE_KEY}']`,
     async load() {

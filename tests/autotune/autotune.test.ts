@@ -18,6 +18,7 @@ import { autotune, type AutotuneConfig, type AutotuneProgress } from '../../inde
 import type { KernelArgsInput } from '../../compiler/kernel.js';
 import { matmulKernel } from '../../examples/matmul.js';
 import { dotStagingBytes, pruneReason } from '../../compiler/autotune/prune.js';
+import { browserStorage, localStorageStore } from '../../compiler/autotune/store.js';
 import { testDevice } from '../runtime/device-helper.js';
 import { CONFIGS, error, inputs, OVER_LIMIT } from './shared.js';
 
@@ -141,6 +142,30 @@ describe('autotune', () => {
 
     // Another key (other sizes) is not covered by the import: it would tune.
     expect(() => second.importResults('{"format":"something else"}')).toThrow(/not Tessera autotuning results/);
+  });
+
+  it('in a browser, results persist in localStorage; the autotuner imports no Node built-in statically', async () => {
+    const items = new Map<string, string>();
+    const fake = { getItem: (k: string) => items.get(k) ?? null, setItem: (k: string, v: string) => void items.set(k, v) };
+    Object.defineProperty(globalThis, 'localStorage', { value: fake, configurable: true });
+    try {
+      const storage = browserStorage();
+      expect(storage).toBeDefined();
+      if (!storage) return;
+      const store = localStorageStore(storage);
+      expect(await store.load()).toEqual({});
+      const entry = { config: { invocations: 64 }, medianMs: 1.5, table: [{ config: { invocations: 64 }, medianMs: 1.5 }], tunedAt: 'now' };
+      await store.save({ k: entry });
+      expect(JSON.parse(items.get('tessera-autotune') ?? '{}').format).toBe('tessera-autotune/1');
+      expect(await store.load()).toEqual({ k: entry });
+    } finally {
+      Reflect.deleteProperty(globalThis, 'localStorage');
+    }
+    for (const file of ['autotune.ts', 'store.ts', 'report.ts', 'prune.ts']) {
+      const text = readFileSync(join(root, 'compiler/autotune', file), 'utf8');
+      expect(text, file).not.toMatch(/^import [^;]*from 'node:/m);
+      expect(text, file).not.toMatch(/^import [^;]*from 'cli-progress'/m);
+    }
   });
 
   it('pruning reasons come from the limits, without compiling', async () => {
