@@ -22,6 +22,7 @@ export type ErrorKind =
   | 'constexpr' // a value must be known at compile time and is not
   | 'launch' // wrong launch arguments: count, dtype, buffer size, grid
   | 'device' // no adapter, a device limit or feature is missing
+  | 'device-lost' // the device was lost (destroyed, driver reset): call getDevice() again
   | 'internal'; // a Tessera bug; the message says so
 
 export class TesseraError extends Error {

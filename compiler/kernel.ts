@@ -91,6 +91,8 @@ export class Kernel {
   private readonly constexprs: ReadonlySet<string>;
   private readonly types: Readonly<Record<string, ScalarType>>;
   private readonly cache = new Map<string, CompileResult>();
+  /** The identifier the source uses for `tl` (the option, else 'tl' or a bundler's rename of it). */
+  private readonly namespace: string | undefined;
 
   constructor(
     source: string | KernelBody,
@@ -99,6 +101,7 @@ export class Kernel {
     this.source = typeof source === 'string' ? source : source.toString();
     this.fn = parseKernel(this.source, options.file ?? kernelFileLabel(this.source));
     this.name = this.fn.name || 'kernel';
+    this.namespace = options.namespace ?? renamedNamespace(this.source);
     if (options.params && options.params.length !== this.fn.params.length)
       throw new LaunchError('launch', `params lists ${options.params.length} name${options.params.length === 1 ? '' : 's'}, but kernel ${this.name} has ${this.fn.params.length} parameters (${this.fn.params.map((p) => p.name).join(', ')}); give one name per parameter, in order`);
     this.params = options.params ? [...options.params] : this.fn.params.map((p) => p.name);
@@ -195,7 +198,7 @@ export class Kernel {
       checkBounds,
       ...(dotStrategy ? { dotStrategy } : {}),
       ...(this.options.file ? { file: this.options.file } : {}),
-      ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
+      ...(this.namespace ? { namespace: this.namespace } : {}),
     });
     this.cache.set(key, result);
     return result;
@@ -283,6 +286,19 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'an array (upload it with device.tensor(...) first)';
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+/**
+ * The name a bundler gave `tl`, if it renamed it. Bundling flattens modules
+ * into one scope, so esbuild (Vite, tsx) renames a module-level `tl` that
+ * collides with another module's to `tl2`, `tl3`, ...; the kernel's source text
+ * then says `tl4.load(...)`. Accepted only when the source never says `tl.`
+ * and uses exactly one such name.
+ */
+function renamedNamespace(source: string): string | undefined {
+  if (/(?<![\w$])tl\s*\./.test(source)) return undefined;
+  const names = new Set(Array.from(source.matchAll(/(?<![\w$])(tl\d+)\s*\./g), (m) => m[1]));
+  return names.size === 1 ? [...names][0] : undefined;
 }
 
 /** A label for errors in kernels given as functions, where no file is known. */

@@ -6,7 +6,16 @@
 // forgot to write (NaN) or one it wrote out of bounds (guard no longer NaN)
 // both show up as an infinite error.
 
-import { kernel, type Kernel, type KernelArgs, type LaunchOptions, type Tensor, type TesseraDevice } from '../index.js';
+import {
+  kernel,
+  type CompileResult,
+  type Kernel,
+  type KernelArgs,
+  type LaunchOptions,
+  type Tensor,
+  type TesseraDevice,
+} from '../index.js';
+import type { KernelIR } from '../compiler/ir/ops.js';
 
 export interface ExampleResult {
   /** Largest |gpu - reference| over every checked output (Infinity for NaN or a clobbered guard). */
@@ -23,6 +32,12 @@ export interface ExampleResult {
 export interface RunOptions {
   /** Launches to time after the checked one (which doubles as warm-up); 0 = no timing. */
   readonly timedRuns?: number;
+  /** Run this kernel instead of the example's own (the playground's edited source); same parameters. */
+  readonly kernel?: Kernel;
+  /** Called with the fresh compile's IR after lowering and after each pass (the playground shows it). */
+  readonly onStage?: (stage: string, ir: KernelIR) => void;
+  /** Called with the fresh compile's result: WGSL and manifest. */
+  readonly onCompiled?: (compiled: CompileResult) => void;
 }
 
 /** Elements past the end of every output that the kernel must leave alone. */
@@ -79,10 +94,18 @@ export function median(values: readonly number[]): number {
 }
 
 /** Compile time of `k` for these arguments, measured on a fresh kernel (parse included, no cache). */
-export function freshCompileMs(k: Kernel, args: KernelArgs, device: TesseraDevice, launch: LaunchOptions = {}): number {
+export function freshCompileMs(
+  k: Kernel,
+  args: KernelArgs,
+  device: TesseraDevice,
+  options: Pick<RunOptions, 'onStage' | 'onCompiled'> & { readonly launch?: LaunchOptions } = {},
+): number {
   const start = performance.now();
-  kernel(k.source, k.options).compile(args, { device, ...launch });
-  return performance.now() - start;
+  const onStage = options.onStage;
+  const compiled = kernel(k.source, k.options).compile(args, { device, ...(options.launch ?? {}), ...(onStage ? { onStage } : {}) });
+  const ms = performance.now() - start;
+  options.onCompiled?.(compiled);
+  return ms;
 }
 
 /** Median wall-clock milliseconds of `runs` calls of `launch` (each awaits the GPU). */

@@ -138,8 +138,9 @@ export async function run(
     eps: EPS,
     BLOCK_SIZE: layerNormBlock(cols),
   };
-  const compileMs = freshCompileMs(layerNormKernel, args, device);
-  await layerNormKernel.launch(rows, args);
+  const k = options.kernel ?? layerNormKernel;
+  const compileMs = freshCompileMs(k, args, device, options);
+  await k.launch(rows, args);
   const ref = layerNormReference(x, w, b, rows, cols, stride, EPS);
   const err = Math.max(
     maxAbsErr(await y.read(), (i) => (Number.isNaN(ref.y[i]) ? undefined : ref.y[i])),
@@ -147,7 +148,7 @@ export async function run(
     maxAbsErr(await rstd.read(), (i) => ref.rstd[i]),
   );
   const kernelMs = await timeLaunches(
-    () => layerNormKernel.launch(rows, args, { wait: true }),
+    () => k.launch(rows, args, { wait: true }),
     options.timedRuns ?? 0,
   );
   for (const t of [args.X, args.W, args.B, y, mean, rstd]) t.destroy();

@@ -206,12 +206,13 @@ export async function run(
     ACTIVATION: activation ? 1 : 0,
   };
   const launch = { invocations, dotStrategy };
-  const compileMs = freshCompileMs(matmulKernel, args, device, launch);
+  const kern = options.kernel ?? matmulKernel;
+  const compileMs = freshCompileMs(kern, args, device, { ...options, launch });
   const grid = matmulGrid(m, n, config);
-  await matmulKernel.launch(grid, args, launch);
+  await kern.launch(grid, args, launch);
   const expected = matmulReference(aValues, bValues, m, n, k, activation);
   const err = maxAbsErr(await c.read(), (i) => expected[i]);
-  const kernelMs = await timeLaunches(() => matmulKernel.launch(grid, args, { ...launch, wait: true }), options.timedRuns ?? 0);
+  const kernelMs = await timeLaunches(() => kern.launch(grid, args, { ...launch, wait: true }), options.timedRuns ?? 0);
   c.destroy();
   args.a_ptr.destroy();
   args.b_ptr.destroy();

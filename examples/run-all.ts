@@ -1,4 +1,6 @@
-// Runs every example on the default device (`npm run examples`): compiles it,
+// Runs every example on the default device (`npm run examples`), or only the
+// ones named on the command line by file name (`tsx examples/run-all.ts
+// softmax`, which `tessera run softmax` does): compiles it,
 // launches it on fresh random inputs at awkward sizes, checks it against its
 // float64 reference, times it, and prints one table. Exits non-zero if any
 // check fails or any example throws.
@@ -98,14 +100,23 @@ function printTable(header: Row, rows: readonly Row[]): void {
   for (const r of rows) console.log(line(r));
 }
 
+/** `vector add` -> `vector-add`: the file name of a case's example. */
+export const exampleFile = (c: Case): string => c.example.replace(/ /g, '-');
+
 async function main(): Promise<number> {
+  const only = process.argv.slice(2);
+  const selected = only.length > 0 ? cases.filter((c) => only.includes(exampleFile(c))) : cases;
+  if (selected.length === 0) {
+    console.error(`no example named ${only.join(', ')}; examples: ${[...new Set(cases.map(exampleFile))].join(', ')}`);
+    return 2;
+  }
   const device = await getDevice();
   console.log(`device: ${device.name}\n`);
   const rows: Row[] = [];
   /** Error message -> the cases that threw it. */
   const errors = new Map<string, string[]>();
   let failed = 0;
-  for (const c of cases) {
+  for (const c of selected) {
     try {
       const r = await c.run(device, { timedRuns: TIMED_RUNS });
       if (!r.ok) failed++;
@@ -119,7 +130,7 @@ async function main(): Promise<number> {
   }
   printTable(['example', 'size', 'max abs err', 'status', 'compile ms', 'kernel ms'], rows);
   for (const [message, where] of errors) console.error(`\n${where.join(', ')}:\n${message}`);
-  console.log(`\n${cases.length - failed} of ${cases.length} passed`);
+  console.log(`\n${selected.length - failed} of ${selected.length} passed`);
   device.destroy();
   return failed === 0 ? 0 : 1;
 }

@@ -90,12 +90,13 @@ export async function run(
     n_cols: cols,
     BLOCK_SIZE: nextPowerOf2(cols),
   };
-  const compileMs = freshCompileMs(softmaxKernel, args, device);
-  await softmaxKernel.launch(rows, args);
+  const k = options.kernel ?? softmaxKernel;
+  const compileMs = freshCompileMs(k, args, device, options);
+  await k.launch(rows, args);
   const expected = softmaxReference(x, rows, cols, inStride);
   const err = maxAbsErr(await output.read(), (i) => expected[i]);
   const kernelMs = await timeLaunches(
-    () => softmaxKernel.launch(rows, args, { wait: true }),
+    () => k.launch(rows, args, { wait: true }),
     options.timedRuns ?? 0,
   );
   output.destroy();

@@ -65,12 +65,13 @@ export async function run(
     BLOCK_SIZE: VECTOR_ADD_BLOCK,
   };
   const grid = Math.ceil(n / VECTOR_ADD_BLOCK);
-  const compileMs = freshCompileMs(addKernel, args, device);
-  await addKernel.launch(grid, args);
+  const k = options.kernel ?? addKernel;
+  const compileMs = freshCompileMs(k, args, device, options);
+  await k.launch(grid, args);
   const expected = vectorAddReference(x, y);
   const err = maxAbsErr(await output.read(), (i) => expected[i]);
   const kernelMs = await timeLaunches(
-    () => addKernel.launch(grid, args, { wait: true }),
+    () => k.launch(grid, args, { wait: true }),
     options.timedRuns ?? 0,
   );
   for (const t of [args.x_ptr, args.y_ptr, output]) t.destroy();

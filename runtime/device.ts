@@ -3,16 +3,26 @@
 // submission ordering and the readback pool.
 //
 // Where the device comes from:
-// - Browser, Deno, Bun (or Node where someone already installed one): `navigator.gpu`.
-// - Node: Dawn, from the npm package `webgpu`, loaded with a dynamic import so
-//   that a browser bundle never sees a Node-only module.
+// - Browser, Deno (or Node/Bun where someone already installed one): `navigator.gpu`.
+// - Bun: Dawn through npm `bun-webgpu`, whose setupGlobals() installs `navigator.gpu` (bun.ts).
+// - Node: Dawn, from the npm package `webgpu`.
+// Both packages are loaded with a dynamic import of a variable specifier, so
+// that a browser bundle never sees a runtime-specific module.
+// - Another library's GPUDevice: TesseraDevice.fromGPUDevice() (see interop in the README).
 
 import { LaunchError } from '../compiler/errors.js';
 import { describeValue } from './dtypes.js';
 import type { BufferDType } from './manifest.js';
 import { SubmissionOrder } from './ordering.js';
+import { bunNavigatorGpu, currentNavigatorGpu, isBun } from './bun.js';
 import { StagingPool } from './staging.js';
-import { createTensor, dtypeOfArray, type ArrayFor, type Tensor } from './tensor.js';
+import {
+  createTensor,
+  dtypeOfArray,
+  wrapExternalBuffer,
+  type ArrayFor,
+  type Tensor,
+} from './tensor.js';
 
 export interface DeviceOptions {
   readonly powerPreference?: GPUPowerPreference;
@@ -72,20 +82,63 @@ export class TesseraDevice {
     /**
      * The `navigator.gpu` (or Dawn instance) the device came from. Held here
      * because Dawn in Node stops delivering `mapAsync` / `onSubmittedWorkDone`
-     * results once this object is garbage-collected.
+     * results once this object is garbage-collected. null for a device from
+     * fromGPUDevice(), whose owner keeps its instance alive.
      */
-    readonly instance: GPU,
-    /** 'dawn': Dawn loaded from npm `webgpu` in Node; 'navigator': the environment's `navigator.gpu`. */
-    readonly source: 'dawn' | 'navigator',
+    readonly instance: GPU | null,
+    /**
+     * 'dawn': Dawn loaded from npm `webgpu` in Node; 'navigator': the
+     * environment's `navigator.gpu` (bun-webgpu's, in Bun); 'external': a
+     * GPUDevice someone else created, given to fromGPUDevice().
+     */
+    readonly source: 'dawn' | 'navigator' | 'external',
   ) {
     this.name = describeAdapter(adapterInfo);
     this.features = new Set(gpu.features);
     this.limits = gpu.limits;
     this.staging = new StagingPool(gpu, gpu.limits.maxBufferSize);
+    wrappers.set(gpu, this);
     this.lost = gpu.lost.then((info) => {
       this.markLost({ reason: info.reason, message: info.message });
       return this.loss ?? { reason: info.reason, message: info.message };
     });
+  }
+
+  /**
+   * The TesseraDevice for a GPUDevice created elsewhere (by the app, or by
+   * another library such as TensorFlow.js), so Tessera kernels run on the
+   * same device and its buffers (see wrapBuffer). The same GPUDevice always
+   * gives the same TesseraDevice, so pipelines are cached once. Tessera
+   * neither requests features nor raises limits on such a device: it uses what
+   * its creator asked for. destroy() on the wrapper destroys the GPUDevice.
+   */
+  static fromGPUDevice(gpu: GPUDevice, adapterInfo?: AdapterDescription): TesseraDevice {
+    const existing = wrappers.get(gpu);
+    if (existing !== undefined) return existing;
+    if (typeof gpu?.createBuffer !== 'function' || typeof gpu.queue?.submit !== 'function') {
+      throw new LaunchError(
+        'device',
+        `TesseraDevice.fromGPUDevice() takes a GPUDevice, got ${describeValue(gpu)}`,
+      );
+    }
+    const info = adapterInfo ?? readAdapterInfo(gpu.adapterInfo);
+    return new TesseraDevice(gpu, info, null, 'external');
+  }
+
+  /**
+   * A tensor over `length` elements of a GPUBuffer owned by someone else (on
+   * this device), starting `byteOffset` bytes in. Give the length explicitly:
+   * libraries round buffer sizes up (TensorFlow.js pads them), so the buffer
+   * may be larger than the data. The tensor never destroys the buffer: its
+   * destroy() only stops Tessera from using it; the owner frees it. The buffer
+   * needs STORAGE usage to be bound to kernels, COPY_SRC for read() and
+   * COPY_DST for write() and fill().
+   */
+  wrapBuffer<D extends BufferDType>(
+    buffer: GPUBuffer,
+    options: { readonly dtype: D; readonly length: number; readonly byteOffset?: number },
+  ): Tensor<D> {
+    return wrapExternalBuffer(this, buffer, options.dtype, options.length, options.byteOffset ?? 0);
   }
 
   get isLost(): boolean {
@@ -97,7 +150,7 @@ export class TesseraDevice {
     if (this.loss === null) return;
     const { reason, message } = this.loss;
     throw new LaunchError(
-      'device',
+      'device-lost',
       `the WebGPU device '${this.name}' was lost (${reason}${message ? `: ${message}` : ''}); ` +
         'call getDevice() again for a new device and re-create its tensors on it',
     );
@@ -144,6 +197,9 @@ export class TesseraDevice {
     forgetSharedDevice(this);
   }
 }
+
+/** The wrapper of each GPUDevice, so wrapping one twice gives the same TesseraDevice. */
+const wrappers = new WeakMap<GPUDevice, TesseraDevice>();
 
 // ---------------------------------------------------------------------------
 // Acquiring the device
@@ -202,6 +258,14 @@ async function acquireDevice(options: DeviceOptions): Promise<TesseraDevice> {
     );
   }
   if (adapter === null) throw new LaunchError('device', noAdapterMessage());
+  if (isNullBackend(adapter)) {
+    // Dawn (bun-webgpu, for one) falls back to its null backend when it cannot
+    // load Vulkan: a device that accepts work and computes nothing.
+    throw new LaunchError(
+      'device',
+      `${noAdapterMessage()} (the only adapter is Dawn's null backend, which computes nothing: Vulkan did not load)`,
+    );
+  }
 
   const requiredFeatures = OPTIONAL_FEATURES.filter((feature) => adapter.features.has(feature));
   const requiredLimits: Record<string, number> = {};
@@ -210,21 +274,31 @@ async function acquireDevice(options: DeviceOptions): Promise<TesseraDevice> {
   try {
     gpu = await adapter.requestDevice({ requiredFeatures, requiredLimits, label: 'tessera' });
   } catch (error) {
-    throw new LaunchError(
-      'device',
-      `the WebGPU adapter refused to create a device: ${errorText(error)}`,
-    );
+    // Some implementations reject any requiredLimits (bun-webgpu 0.1 validates
+    // the limits it fills in itself against the adapter's): the default limits
+    // are a smaller device, not no device.
+    try {
+      gpu = await adapter.requestDevice({ requiredFeatures, label: 'tessera' });
+    } catch {
+      throw new LaunchError(
+        'device',
+        `the WebGPU adapter refused to create a device: ${errorText(error)}`,
+      );
+    }
   }
   const source = instance === dawnInstance ? 'dawn' : 'navigator';
-  return new TesseraDevice(gpu, readAdapterInfo(adapter), instance, source);
+  return new TesseraDevice(gpu, readAdapterInfo(adapter.info), instance, source);
 }
 
-/** `navigator.gpu` where it exists, else Dawn in Node. */
+function isNullBackend(adapter: GPUAdapter): boolean {
+  return adapter.info?.device === 'null-backend';
+}
+
+/** `navigator.gpu` where it exists, else bun-webgpu's in Bun, else Dawn in Node. */
 async function webgpuInstance(): Promise<GPU> {
-  // Typed as always present by lib.dom, but absent in Node and older browsers.
-  const navigatorGpu: GPU | undefined =
-    typeof navigator === 'undefined' ? undefined : navigator.gpu;
+  const navigatorGpu = currentNavigatorGpu();
   if (navigatorGpu !== undefined) return navigatorGpu;
+  if (isBun()) return await bunNavigatorGpu();
   if (!isNode()) throw new LaunchError('device', noAdapterMessage());
   if (dawnInstance !== undefined) return dawnInstance;
   const dawn = await importDawn();
@@ -288,9 +362,9 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
-function readAdapterInfo(adapter: GPUAdapter): AdapterDescription {
-  // `adapter.info` is missing in older browsers; treat it as unknown there.
-  const info: Partial<GPUAdapterInfo> = adapter.info ?? {};
+function readAdapterInfo(adapterInfo: GPUAdapterInfo | undefined): AdapterDescription {
+  // `adapter.info` / `device.adapterInfo` are missing in older browsers; unknown there.
+  const info: Partial<GPUAdapterInfo> = adapterInfo ?? {};
   return {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
@@ -310,7 +384,7 @@ function describeAdapter(info: AdapterDescription): string {
 function noAdapterMessage(): string {
   if (isNode()) {
     return (
-      'no WebGPU adapter found. Tessera runs on Dawn (npm `webgpu`), which needs a Vulkan driver. ' +
+      `no WebGPU adapter found. Tessera runs on Dawn (npm \`${isBun() ? 'bun-webgpu' : 'webgpu'}\`), which needs a Vulkan driver. ` +
       "On a machine without a GPU (Debian 12) run `bash scripts/setup.sh`: it installs Mesa's " +
       "lavapipe (software Vulkan) from bookworm-backports, since Debian 12's own Mesa is too old for Dawn. " +
       "Elsewhere install your GPU's Vulkan driver (or `mesa-vulkan-drivers`), and set XDG_RUNTIME_DIR if it is unset."

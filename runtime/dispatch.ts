@@ -281,6 +281,9 @@ function submit(
   pass.end();
   gpu.queue.submit([encoder.finish()]);
   const accepted = gpu.popErrorScope().then((error) => {
+    // A device lost before the submit (destroyed in the same tick, say) drops
+    // the work silently and reports no error; by now its loss is known.
+    device.assertAlive();
     if (error !== null) {
       throw new TesseraError(
         'internal',

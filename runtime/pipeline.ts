@@ -268,7 +268,7 @@ function pipelineBug(manifest: KernelManifest, detail: string): TesseraError {
  * puts a `// file:line: source text` comment before the code of each kernel
  * line, so the nearest such comment above a WGSL line names its origin.
  */
-function kernelLinesOf(wgsl: string, problems: readonly { readonly line: number }[]): string {
+export function kernelLinesOf(wgsl: string, problems: readonly { readonly line: number }[]): string {
   const lines = wgsl.split('\n');
   const origins = new Set<string>();
   for (const p of problems) {

@@ -39,7 +39,11 @@ export class TensorStorage {
   destroyRequested = false;
   /** Set once the GPU buffer has really been destroyed (after earlier queued work). */
   freed = false;
-  constructor(readonly buffer: GPUBuffer) {}
+  constructor(
+    readonly buffer: GPUBuffer,
+    /** false for a buffer another library owns (device.wrapBuffer): never destroyed by Tessera. */
+    readonly owned: boolean = true,
+  ) {}
 }
 
 export class Tensor<D extends BufferDType = BufferDType> {
@@ -180,14 +184,15 @@ export class Tensor<D extends BufferDType = BufferDType> {
 
   /**
    * Frees the GPU buffer, for this tensor and every view of it, once the work
-   * issued before this call has been submitted.
+   * issued before this call has been submitted. For a wrapped buffer (another
+   * library's, see device.wrapBuffer) Tessera only stops using it; its owner frees it.
    */
   destroy(): void {
     if (this.storage.destroyRequested) return;
     this.storage.destroyRequested = true;
     void this.device.order.schedule(() => {
       this.storage.freed = true;
-      this.buffer.destroy();
+      if (this.storage.owned) this.buffer.destroy();
     });
   }
 
@@ -235,6 +240,37 @@ export function createTensor<D extends BufferDType>(
     buffer.unmap();
   }
   return new Tensor(device, new TensorStorage(buffer), dtype, length, 0);
+}
+
+/** A tensor over part of a GPUBuffer someone else owns; see TesseraDevice.wrapBuffer. */
+export function wrapExternalBuffer<D extends BufferDType>(
+  device: TesseraDevice,
+  buffer: GPUBuffer,
+  dtype: D,
+  length: number,
+  byteOffset: number,
+): Tensor<D> {
+  device.assertAlive();
+  const problem = wrapProblem(buffer, dtype, length, byteOffset);
+  if (problem !== undefined) throw new LaunchError('launch', `wrapBuffer: ${problem}`);
+  return new Tensor(device, new TensorStorage(buffer, false), dtype, length, byteOffset);
+}
+
+function wrapProblem(buffer: GPUBuffer, dtype: string, length: number, byteOffset: number): string | undefined {
+  if (typeof buffer?.size !== 'number' || typeof buffer.usage !== 'number')
+    return `expected a GPUBuffer, got ${describeValue(buffer)}`;
+  if (dtype !== 'f32' && dtype !== 'i32' && dtype !== 'u32') return `dtype must be 'f32', 'i32' or 'u32', got ${JSON.stringify(dtype)}`;
+  if (!isCount(length) || length === 0) return `length must be a positive integer number of elements, got ${String(length)}`;
+  if (!isCount(byteOffset) || byteOffset % BYTES_PER_ELEMENT !== 0)
+    return `byteOffset must be a non-negative multiple of ${BYTES_PER_ELEMENT}, got ${String(byteOffset)}`;
+  const end = byteOffset + length * BYTES_PER_ELEMENT;
+  if (end > buffer.size)
+    return `${length} ${dtype} elements from byte ${byteOffset} end at byte ${end}, past the end of the ${buffer.size}-byte buffer`;
+  if ((buffer.usage & GPUBufferUsage.STORAGE) === 0)
+    return 'the buffer lacks GPUBufferUsage.STORAGE, so kernels cannot bind it; create it with STORAGE usage';
+  if (buffer.mapState !== 'unmapped')
+    return `the buffer is ${buffer.mapState}; unmap it before handing it to Tessera`;
+  return undefined;
 }
 
 function toTypedArray(dtype: BufferDType, data: TensorArray | readonly number[]): OwnedTensorArray {

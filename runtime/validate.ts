@@ -37,17 +37,44 @@ export async function validateWgsl(
   gpu.pushErrorScope('validation');
   const module = gpu.createShaderModule({ code, label });
   const scope = gpu.popErrorScope();
-  const info = await module.getCompilationInfo();
-  await scope;
+  const messages = await compilationMessages(gpu, module, scope);
   const lines = code.split(/\r\n|\r|\n/);
   const report: WgslReport = { errors: [], warnings: [], infos: [], module };
-  for (const raw of info.messages) {
+  for (const raw of messages) {
     const message = toMessage(raw, lines, code, label);
     if (message.type === 'error') report.errors.push(message);
     else if (message.type === 'warning') report.warnings.push(message);
     else report.infos.push(message);
   }
   return report;
+}
+
+type RawMessage = Pick<GPUCompilationMessage, 'type' | 'message' | 'lineNum' | 'linePos' | 'offset' | 'length'>;
+
+/** Devices whose implementation lacks getCompilationInfo (bun-webgpu 0.1), so it is not asked again. */
+const withoutCompilationInfo = new WeakSet<GPUDevice>();
+
+/**
+ * The compiler's messages; where getCompilationInfo is not implemented, the
+ * validation error scope's error instead (errors without positions, no warnings).
+ */
+async function compilationMessages(
+  gpu: GPUDevice,
+  module: GPUShaderModule,
+  scope: Promise<GPUError | null>,
+): Promise<readonly RawMessage[]> {
+  if (!withoutCompilationInfo.has(gpu)) {
+    try {
+      const info = await module.getCompilationInfo();
+      await scope;
+      return info.messages;
+    } catch {
+      withoutCompilationInfo.add(gpu);
+    }
+  }
+  const error = await scope;
+  if (error === null) return [];
+  return [{ type: 'error', message: error.message, lineNum: 0, linePos: 0, offset: 0, length: 0 }];
 }
 
 /** One line per message, each followed by its code frame. */
@@ -61,7 +88,7 @@ export function formatWgslMessages(messages: readonly WgslMessage[]): string {
 }
 
 function toMessage(
-  raw: GPUCompilationMessage,
+  raw: RawMessage,
   lines: readonly string[],
   code: string,
   file: string,

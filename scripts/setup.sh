@@ -31,10 +31,20 @@ if [ "$(uname -s)" = "Linux" ] && [ -r /etc/debian_version ] && ! have_lavapipe;
   fi
 fi
 
+# Headless Chromium for the real-browser tests (tests/browser, driven by
+# playwright-core, which must never download a browser of its own). Its WebGPU
+# runs on SwiftShader, so it needs no Vulkan driver.
+if [ "$(uname -s)" = "Linux" ] && [ -r /etc/debian_version ] && ! [ -x /usr/bin/chromium ]; then
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
 # A fresh machine may lack XDG_RUNTIME_DIR, which some Vulkan loaders warn about.
 export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-/tmp/xdg-runtime-$(id -u)}"
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 npx tsx scripts/check-device.ts
-echo "setup: done ($(dpkg-query -W -f='mesa-vulkan-drivers ${Version}' mesa-vulkan-drivers 2>/dev/null || echo 'no mesa'))"
+echo "setup: done ($(dpkg-query -W -f='mesa-vulkan-drivers ${Version}' mesa-vulkan-drivers 2>/dev/null || echo 'no mesa'); $(/usr/bin/chromium --version 2>/dev/null || echo 'no chromium'))"

@@ -74,6 +74,11 @@ export class ExpressionLowerer {
       case 'identifier':
         return this.identifier(e.name, e.span, scope);
       case 'binary': {
+        // Bun's transpiler (and minifiers) print Infinity as `1 / 0` and
+        // -Infinity as `-1 / 0`: a literal over the literal 0 means what it
+        // means in JavaScript, not an integer division by zero.
+        const literalQuotient = e.op === '/' ? literalOverZero(e.left, e.right) : undefined;
+        if (literalQuotient !== undefined) return constant(literalQuotient, true);
         const op = e.op === '===' ? '==' : e.op === '!==' ? '!=' : e.op;
         return this.s.binary(op satisfies SourceBinaryOp, this.expr(e.left, scope), this.expr(e.right, scope), e.span);
       }
@@ -241,4 +246,12 @@ export class ExpressionLowerer {
     binding.value = value;
     return value;
   }
+}
+
+/** `1 / 0`, `-1 / 0`, `0 / 0` written with number literals: their JavaScript value; else undefined. */
+function literalOverZero(left: Expr, right: Expr): number | undefined {
+  if (right.kind !== 'number' || right.value !== 0) return undefined;
+  if (left.kind === 'number') return left.value / 0;
+  if (left.kind === 'unary' && left.op === '-' && left.operand.kind === 'number') return -left.operand.value / 0;
+  return undefined;
 }

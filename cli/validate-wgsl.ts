@@ -1,0 +1,71 @@
+// Checks emitted WGSL with the WebGPU implementation's own shader compiler
+// (Dawn in Node) when a device is available. A module it rejects is a Tessera
+// bug, never the user's: the diagnostic says so and points at the kernel
+// source line that produced the offending WGSL line (the compiler writes a
+// `// file:line: source` comment before the code of each kernel line).
+// Without a device the check is skipped with a warning (an ahead-of-time
+// build may run where there is no GPU).
+
+import type { Span } from '../compiler/errors.js';
+import { getDevice, type TesseraDevice } from '../runtime/device.js';
+import { kernelLinesOf } from '../runtime/pipeline.js';
+import { formatWgslMessages, validateWgsl, type WgslMessage } from '../runtime/validate.js';
+import type { Built } from './build.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { Reporter } from './reporter.js';
+
+export type DeviceOrReason = { readonly device: TesseraDevice } | { readonly reason: string };
+
+/** The default device, or why there is none (validation is then skipped with a warning). */
+export async function validationDevice(): Promise<DeviceOrReason> {
+  try {
+    return { device: await getDevice() };
+  } catch (error) {
+    return { reason: error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error) };
+  }
+}
+
+/** Diagnostics for a module the device's compiler rejects or warns about; [] when it is clean. */
+export async function validateEmitted(device: TesseraDevice, kernelName: string, wgsl: string, fileText?: string): Promise<Diagnostic[]> {
+  const report = await validateWgsl(device, wgsl, `${kernelName}.wgsl`);
+  const problems: WgslMessage[] = [...report.errors, ...report.warnings];
+  if (problems.length === 0) return [];
+  const origin = originSpan(wgsl, problems[0]?.line ?? 0, fileText);
+  return [
+    {
+      severity: 'error',
+      kind: 'internal',
+      message:
+        `${device.source === 'dawn' ? 'Dawn' : 'The WebGPU implementation'} rejected the WGSL Tessera generated for kernel ${kernelName}:\n` +
+        `${formatWgslMessages(problems)}${kernelLinesOf(wgsl, problems)}\nThis is a Tessera bug; please report it with the kernel source`,
+      ...(origin ? { span: origin } : {}),
+      ...(origin && fileText !== undefined ? { text: fileText } : {}),
+    },
+  ];
+}
+
+/** The kernel source line above WGSL line `line`, from the nearest `// file:line: text` comment. */
+function originSpan(wgsl: string, line: number, fileText: string | undefined): Span | undefined {
+  const lines = wgsl.split('\n');
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const m = /^\s*\/\/ (.+):(\d+): (.*)$/.exec(lines[i] ?? '');
+    if (!m || m[1] === undefined || m[2] === undefined) continue;
+    const text = m[3] ?? '';
+    const fileLine = fileText?.split(/\r\n|\r|\n/)[Number(m[2]) - 1] ?? text;
+    const column = fileLine.length - fileLine.trimStart().length + 1;
+    return { file: m[1], line: Number(m[2]), column, startOffset: 0, endOffset: Math.max(1, fileLine.trim().length) };
+  }
+  return undefined;
+}
+
+/** Adds the validation diagnostics to `reporter`; false when the WGSL was rejected. */
+export async function validateBuilt(built: Built, reporter: Reporter): Promise<boolean> {
+  const acquired = await validationDevice();
+  if (!('device' in acquired)) {
+    reporter.add({ severity: 'warning', kind: 'device', message: `the WGSL was not validated: no WebGPU device (${acquired.reason})`, hint: 'pass --no-validate to skip validation on machines without a GPU' });
+    return true;
+  }
+  const problems = await validateEmitted(acquired.device, built.result.manifest.kernelName, built.result.wgsl, built.file.text);
+  reporter.add(...problems);
+  return problems.length === 0;
+}
