@@ -6,5 +6,9 @@ export { kernel, Kernel, type KernelOptions, type KernelArgs, type GridSpec, typ
 export { tl, type Tile, type Ptr, type Mask, type DTypeToken } from './compiler/tl.js';
 export { compileSource, compileFunction, pipeline, type CompileOptions, type CompileResult } from './compiler/compile.js';
 export { printKernel } from './compiler/ir/printer.js';
+export type { DotStrategy } from './compiler/ir/ops.js';
+export { autotune, Autotuner, type AutotuneOptions, type AutotuneStats } from './compiler/autotune/autotune.js';
+export type { AutotuneConfig } from './compiler/autotune/prune.js';
+export type { AutotuneProgress } from './compiler/autotune/report.js';
 export { TesseraError, CompileError, LaunchError, type ErrorKind, type Span } from './compiler/errors.js';
 export * from './runtime/index.js';

@@ -8,7 +8,7 @@ import { defaultLimits, generateWgsl } from './codegen/wgsl.js';
 import { CompileError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
-import { blocksOf, resultsOf, type Block, type KernelIR } from './ir/ops.js';
+import { blocksOf, dotStrategies, resultsOf, type Block, type DotStrategy, type KernelIR } from './ir/ops.js';
 import { isPowerOfTwo, numel } from './ir/types.js';
 import { verify } from './ir/verifier.js';
 import { lowerKernel, type ArgSpec } from './lower/lower.js';
@@ -50,6 +50,8 @@ export interface CompileOptions {
    * when the launch finishes. Slower; part of the specialization key.
    */
   readonly checkBounds?: boolean;
+  /** How tl.dot is lowered: operands staged in workgroup memory (default) or loaded per invocation. */
+  readonly dotStrategy?: DotStrategy;
 }
 
 export interface CompileResult extends CompiledKernel {
@@ -99,8 +101,11 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   const key =
     specializationKey(fn, source, args, workgroupSize) +
     (storage !== undefined && storage !== defaultLimits.workgroupStorageBytes ? `[smem=${storage}]` : '') +
-    (options.checkBounds ? '[bounds-checked]' : '');
-  ir = { ...ir, workgroupSize, specializationKey: key };
+    (options.checkBounds ? '[bounds-checked]' : '') +
+    (options.dotStrategy && options.dotStrategy !== 'workgroup' ? `[dot=${options.dotStrategy}]` : '');
+  if (options.dotStrategy !== undefined && !dotStrategies.includes(options.dotStrategy))
+    throw new CompileError('launch', `dotStrategy must be ${dotStrategies.map((d) => `'${d}'`).join(' or ')}, got ${JSON.stringify(options.dotStrategy)}`);
+  ir = { ...ir, workgroupSize, specializationKey: key, ...(options.dotStrategy ? { dotStrategy: options.dotStrategy } : {}) };
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);
   for (const pass of pipeline) {

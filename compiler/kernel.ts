@@ -13,6 +13,7 @@ import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
 import type { ArgSpec } from './lower/lower.js';
 import { isPowerOfTwo } from './ir/types.js';
+import type { DotStrategy } from './ir/ops.js';
 
 export type ScalarType = 'f32' | 'i32' | 'u32';
 
@@ -40,6 +41,8 @@ export interface KernelOptions {
   readonly params?: readonly string[];
   /** Check every access against its tensor's length (see LaunchOptions.checkBounds). */
   readonly checkBounds?: boolean;
+  /** How tl.dot is lowered (see LaunchOptions.dotStrategy). */
+  readonly dotStrategy?: DotStrategy;
 }
 
 export type KernelArgValue = Tensor | number | boolean;
@@ -67,6 +70,12 @@ export interface LaunchOptions {
    * to some element of the buffer: no memory is corrupted, but results are wrong.
    */
   readonly checkBounds?: boolean;
+  /**
+   * How tl.dot is lowered: 'workgroup' (default) stages operand tiles in
+   * workgroup memory; 'registers' has each invocation load its rows and
+   * columns straight from global memory. The autotuner can pick.
+   */
+  readonly dotStrategy?: DotStrategy;
 }
 
 type KernelCompileOptions = Omit<CompileOptions, 'file' | 'namespace'> & { readonly device?: TesseraDevice };
@@ -178,7 +187,8 @@ export class Kernel {
       throw new LaunchError('launch', `invocations must be a power of two from 1 to 1024 (Triton's num_warps * 32), got ${invocations}`);
     const limits = options.limits ?? (options.device ? { workgroupStorageBytes: options.device.limits.maxComputeWorkgroupStorageSize } : undefined);
     const checkBounds = options.checkBounds ?? this.options.checkBounds ?? false;
-    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}`;
+    const dotStrategy = options.dotStrategy ?? this.options.dotStrategy;
+    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${dotStrategy ?? ''}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const result = compileFunction(this.fn, this.source, specs, {
@@ -186,6 +196,7 @@ export class Kernel {
       ...(invocations !== undefined ? { invocations } : {}),
       ...(limits ? { limits } : {}),
       checkBounds,
+      ...(dotStrategy ? { dotStrategy } : {}),
       ...(this.options.file ? { file: this.options.file } : {}),
       ...(this.namespace ? { namespace: this.namespace } : {}),
     });
@@ -201,6 +212,7 @@ export class Kernel {
       device,
       ...(options.invocations !== undefined ? { invocations: options.invocations } : {}),
       ...(options.checkBounds !== undefined ? { checkBounds: options.checkBounds } : {}),
+      ...(options.dotStrategy !== undefined ? { dotStrategy: options.dotStrategy } : {}),
     });
     // The manifest names parameters as the source does; args use this.params.
     const argOf = (param: string): KernelArgValue | undefined => args[this.launchName.get(param) ?? param];

@@ -28,6 +28,13 @@ export interface LoadOptions {
   readonly other?: number;
 }
 
+export interface DotOptions {
+  readonly acc?: Tile;
+  readonly outDtype?: DTypeToken;
+  readonly allowTf32?: boolean;
+  readonly maxNumImpreciseAcc?: number;
+}
+
 export interface StoreOptions {
   readonly mask?: Mask | Tile;
 }
@@ -73,6 +80,11 @@ export const tl = {
   expandDims: (x: Tile | Mask, axis: number): Tile => outside('expandDims'),
   broadcastTo: (x: Tile | Mask, shape: Shape): Tile => outside('broadcastTo'),
   reshape: (x: Tile, shape: Shape): Tile => outside('reshape'),
+  /**
+   * Matrix product of 2D tiles a [M,K] and b [K,N], plus acc [M,N], in f32
+   * (Triton's tl.dot). `allowTf32` is accepted and ignored (always IEEE f32).
+   */
+  dot: (a: Tile, b: Tile, accOrOptions?: Tile | DotOptions, options?: DotOptions): Tile => outside('dot'),
   sum: (x: Tile, axis?: number): Tile => outside('sum'),
   max: (x: Tile, axis?: number): Tile => outside('max'),
   min: (x: Tile, axis?: number): Tile => outside('min'),

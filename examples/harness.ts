@@ -11,6 +11,7 @@ import {
   type CompileResult,
   type Kernel,
   type KernelArgs,
+  type LaunchOptions,
   type Tensor,
   type TesseraDevice,
 } from '../index.js';
@@ -97,11 +98,11 @@ export function freshCompileMs(
   k: Kernel,
   args: KernelArgs,
   device: TesseraDevice,
-  options: Pick<RunOptions, 'onStage' | 'onCompiled'> = {},
+  options: Pick<RunOptions, 'onStage' | 'onCompiled'> & { readonly launch?: LaunchOptions } = {},
 ): number {
   const start = performance.now();
   const onStage = options.onStage;
-  const compiled = kernel(k.source, k.options).compile(args, { device, ...(onStage ? { onStage } : {}) });
+  const compiled = kernel(k.source, k.options).compile(args, { device, ...(options.launch ?? {}), ...(onStage ? { onStage } : {}) });
   const ms = performance.now() - start;
   options.onCompiled?.(compiled);
   return ms;

@@ -12,6 +12,7 @@
 import { getDevice, type TesseraDevice } from '../index.js';
 import type { ExampleResult, RunOptions } from './harness.js';
 import * as layerNorm from './layer-norm.js';
+import * as matmul from './matmul.js';
 import * as softmax from './softmax.js';
 import * as vectorAdd from './vector-add.js';
 
@@ -57,6 +58,20 @@ export const cases: readonly Case[] = [
     [16, 4096],
     [1024, 768],
   ]),
+  ...(
+    [
+      [1, 1, 1, 'row', 'row', false],
+      [127, 255, 65, 'row', 'row', false],
+      [300, 200, 513, 'col', 'padded', true],
+      [512, 512, 512, 'row', 'row', false],
+    ] as const
+  ).map(
+    ([m, n, k, aLayout, bLayout, activation]): Case => ({
+      example: 'matmul',
+      size: `${m} x ${n} x ${k}${aLayout !== 'row' || bLayout !== 'row' ? ` (A ${aLayout}, B ${bLayout})` : ''}${activation ? ' + leaky ReLU' : ''}`,
+      run: (d, o) => matmul.run(d, { m, n, k, aLayout, bLayout, activation }, o),
+    }),
+  ),
 ];
 
 type Row = readonly [string, string, string, string, string, string];

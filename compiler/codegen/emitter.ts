@@ -221,6 +221,8 @@ export function containsBarrier(block: Block): boolean {
   return block.ops.some(
     (op) =>
       op.kind === 'reduce' || op.kind === 'argReduce' || op.kind === 'convertLayout' || op.kind === 'reshape' ||
+      // Conservative: only the 'workgroup' dot strategy has barriers.
+      op.kind === 'dot' ||
       blocksOf(op).some(containsBarrier),
   );
 }

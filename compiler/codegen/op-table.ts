@@ -10,6 +10,7 @@
 import type { Op, OpKind, Value } from '../ir/ops.js';
 import type { Emitter } from './emitter.js';
 import { emitConvert, emitReduce } from './workgroup-ops.js';
+import { emitDot } from './dot.js';
 import { binaryExpr, castExpr, literal, unaryExpr, wgslType } from './wgsl-types.js';
 import { coordinates, ownerPredicate, slotIndex } from './views.js';
 
@@ -89,6 +90,7 @@ export const opEmitters: OpEmitters = {
   binary: (e, op) => perSlot(e, op.result, [op.lhs, op.rhs], ([a = '', b = '']) => binaryExpr(op.op, a, b, e.dtype(op.lhs))),
   unary: (e, op) => perSlot(e, op.result, [op.operand], ([a = '']) => unaryExpr(op.op, a, e.dtype(op.operand))),
   fma: (e, op) => perSlot(e, op.result, [op.a, op.b, op.c], ([a, b, c]) => `fma(${a}, ${b}, ${c})`),
+  dot: (e, op) => emitDot(e, op),
   select: (e, op) => perSlot(e, op.result, [op.cond, op.onTrue, op.onFalse], ([c, t, f]) => `select(${f}, ${t}, ${c})`),
   cast: (e, op) => perSlot(e, op.result, [op.operand], ([a = '']) => castExpr(a, e.dtype(op.operand), e.dtype(op.result))),
   addptr: (e, op) => {

@@ -245,6 +245,20 @@ export class IRBuilder {
     return result;
   }
 
+  /** a[M,K] x b[K,N] + acc[M,N], all f32 (the semantic layer checks and explains first). */
+  dot(a: Value, b: Value, acc: Value, span: Span, layout?: Layout): Value {
+    const [m, k] = a.type.shape;
+    const [k2, n] = b.type.shape;
+    if (a.type.shape.length !== 2 || b.type.shape.length !== 2 || m === undefined || k === undefined || n === undefined || k !== k2)
+      this.fail('shape', `tl.dot needs a [M,K] and b [K,N], got ${typeToString(a.type)} and ${typeToString(b.type)}`, span);
+    if (!sameShape(acc.type.shape, [m, n])) this.fail('shape', `tl.dot's accumulator must be [${m},${n}], got ${typeToString(acc.type)}`, span);
+    for (const v of [a, b, acc])
+      if (this.dtypeOf(v, span, 'tl.dot') !== 'f32') this.fail('type', `tl.dot expects f32 tiles, got ${typeToString(v.type)}`, span);
+    const result = this.fresh(this.tile('f32', [m, n], layout));
+    this.emit({ kind: 'dot', result, a, b, acc, span });
+    return result;
+  }
+
   select(cond: Value, onTrue: Value, onFalse: Value, span: Span, layout?: Layout): Value {
     this.sameShapes(span, 'where', cond, onTrue, onFalse);
     if (this.dtypeOf(cond, span, 'where') !== 'bool') this.fail('type', `where's condition must be bool, got ${typeToString(cond.type)}`, span);

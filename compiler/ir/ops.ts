@@ -73,6 +73,8 @@ export type Op =
       readonly other?: Value;
     })
   | (Base & { readonly kind: 'store'; readonly ptr: Value; readonly value: Value; readonly mask?: Value })
+  /** Matrix product a[M,K] x b[K,N] + acc[M,N], accumulated in f32 (see passes/dot-layouts.ts, codegen/dot.ts). */
+  | (WithResult & { readonly kind: 'dot'; readonly a: Value; readonly b: Value; readonly acc: Value })
   | (WithResult & { readonly kind: 'reduce'; readonly op: ReduceOp; readonly operand: Value; readonly axis: number })
   /** Index (i32) of the first max/min along the axis. */
   | (WithResult & {
@@ -120,7 +122,18 @@ export interface KernelIR {
   /** Source text and file, for comments and error frames. */
   readonly source: string;
   readonly file: string;
+  /** How tl.dot is lowered (a compile option; see passes/dot-layouts.ts). Default 'workgroup'. */
+  readonly dotStrategy?: DotStrategy;
 }
+
+/**
+ * 'workgroup': operand tiles are staged in workgroup memory and each
+ * invocation computes a register micro-tile of the result from there.
+ * 'registers': each invocation loads the rows of A and columns of B its
+ * micro-tile needs straight from global memory; no workgroup memory.
+ */
+export type DotStrategy = 'workgroup' | 'registers';
+export const dotStrategies: readonly DotStrategy[] = ['workgroup', 'registers'];
 
 /** The values an op defines, in order. */
 export function resultsOf(op: Op): readonly Value[] {
@@ -159,6 +172,8 @@ export function operandsOf(op: Op): readonly Value[] {
       return [op.lhs, op.rhs];
     case 'fma':
       return [op.a, op.b, op.c];
+    case 'dot':
+      return [op.a, op.b, op.acc];
     case 'select':
       return [op.cond, op.onTrue, op.onFalse];
     case 'addptr':

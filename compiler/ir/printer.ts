@@ -57,6 +57,8 @@ function attrs(op: Op): string {
       return `${op.op} ${v(op.operand)}`;
     case 'fma':
       return `${v(op.a)}, ${v(op.b)}, ${v(op.c)}`;
+    case 'dot':
+      return `${v(op.a)}, ${v(op.b)}, acc=${v(op.acc)}`;
     case 'select':
       return `${v(op.cond)}, ${v(op.onTrue)}, ${v(op.onFalse)}`;
     case 'addptr':

@@ -43,6 +43,8 @@ export function rebuildSimple(b: IRBuilder, op: SimpleOp, get: (v: Value) => Val
       return b.unary(op.op, get(op.operand), s, layout);
     case 'fma':
       return b.fma(get(op.a), get(op.b), get(op.c), s, layout);
+    case 'dot':
+      return b.dot(get(op.a), get(op.b), get(op.acc), s, layout);
     case 'select':
       return b.select(get(op.cond), get(op.onTrue), get(op.onFalse), s, layout);
     case 'cast':

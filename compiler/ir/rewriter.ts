@@ -38,14 +38,17 @@ export abstract class Rewriter {
    * Rebuild a loop with the same carried types as its (rewritten) inits.
    * `inBody` wraps the walk of the body (a pass may open a scope there);
    * `yielded` gives the new value of each yielded one (default: its mapping),
-   * for a pass that must make it match the carried type.
+   * for a pass that must make it match the carried type; `initial` gives the
+   * new value of each init (default: its mapping), for a pass that picks the
+   * carried value's type (layout) itself.
    */
   protected rewriteFor(
     op: ForOp,
     inBody: <T>(walkBody: () => T) => T = (f) => f(),
     yielded: (old: Value, carried: Type) => Value = this.get,
+    initial: (old: Value, k: number) => Value = this.get,
   ): void {
-    const inits = op.inits.map(this.get);
+    const inits = op.inits.map((v, k) => initial(v, k));
     const results = this.b.forLoop(this.get(op.lower), this.get(op.upper), this.get(op.step), inits, op.span, (iv, carried) => {
       const [oldIv, ...oldArgs] = op.body.args;
       this.bind(oldIv ? [oldIv] : [], [iv]);

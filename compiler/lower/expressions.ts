@@ -180,8 +180,10 @@ export class ExpressionLowerer {
         return this.fail('unsupported', `cannot call '${name}': kernels may call ${this.namespace}.* functions only, not user functions or closures; inline the function's code into the kernel`, e.callee.span);
     }
     const callee = this.expr(e.callee, scope);
-    const isMemoryOp = callee.kind === 'tlFunction' && (callee.name === 'load' || callee.name === 'store');
-    // Object literals exist only as the options of tl.load / tl.store.
+    const isMemoryOp =
+      (callee.kind === 'tlFunction' && (callee.name === 'load' || callee.name === 'store' || callee.name === 'dot')) ||
+      (callee.kind === 'method' && callee.name === 'dot');
+    // Object literals exist only as the options of tl.load / tl.store / tl.dot.
     const args: Arg[] = e.args.map((a, i) => (a.kind === 'object' && isMemoryOp && i === e.args.length - 1 ? { value: this.options(a, scope), span: a.span } : this.arg(a, scope)));
     if (callee.kind === 'tlFunction') {
       if (callee.name === 'range' || callee.name === 'staticRange') return this.range(callee.name, args, e.span);

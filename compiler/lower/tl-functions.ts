@@ -8,6 +8,7 @@ import { isFloat, type DType, type Shape, typeToString } from '../ir/types.js';
 import type { Semantics } from './semantics.js';
 import { constant, describe, ir, type SemVal } from './values.js';
 import { suggest } from './ast-utils.js';
+import { dot } from './tl-dot.js';
 
 export interface Arg {
   readonly value: SemVal;
@@ -288,6 +289,7 @@ export const tlFunctions: Readonly<Record<string, Handler>> = {
   min: reduceHandler('min'),
   argmax: reduceHandler('argmax'),
   argmin: reduceHandler('argmin'),
+  dot,
 };
 
 function castTo(s: Semantics, arg: Arg | undefined, dtype: DType, span: Span): SemVal {
@@ -303,7 +305,7 @@ function castTo(s: Semantics, arg: Arg | undefined, dtype: DType, span: Span): S
 }
 
 /** Methods on tiles: `.to(dtype)` and the tl functions that take the tile first. */
-export const tileMethods: readonly string[] = ['to', 'expandDims', 'broadcastTo', 'reshape', 'sum', 'max', 'min', 'argmax', 'argmin'];
+export const tileMethods: readonly string[] = ['to', 'expandDims', 'broadcastTo', 'reshape', 'sum', 'max', 'min', 'argmax', 'argmin', 'dot'];
 
 /** `x.name(args)`: method forms of the tl functions that take the tile first. */
 export function callMethod(s: Semantics, self: Arg, name: string, args: readonly Arg[], span: Span): SemVal {
@@ -322,7 +324,7 @@ export function callMethod(s: Semantics, self: Arg, name: string, args: readonly
 
 /** Known in Triton, not (yet) in Tessera: a clearer message than "unknown". */
 export const notYetSupported: ReadonlySet<string> = new Set([
-  'dot', 'atomicAdd', 'atomicMax', 'atomicMin', 'atomicCas', 'atomicXchg', 'cumsum', 'cumprod',
+  'atomicAdd', 'atomicMax', 'atomicMin', 'atomicCas', 'atomicXchg', 'cumsum', 'cumprod',
   'sort', 'histogram', 'makeBlockPtr', 'advance', 'trans', 'permute', 'join', 'split', 'rand', 'randn',
   'multipleOf', 'maxContiguous', 'debugBarrier', 'inlineAsmElementwise', 'device_print', 'static_assert',
 ]);

@@ -10,12 +10,15 @@
 // (a workgroup-memory round trip) is inserted; cheap index math (aranges,
 // splats and arithmetic on them) is rematerialized in the needed layout
 // instead, as Triton's layout-conversion removal does.
+// Values that feed or carry a tl.dot follow the layouts dot-layouts.ts
+// prefers for them (micro-tiles, per-strategy operand layouts).
 
 import { defaultBlocked, layoutsEqual, layoutToString, scalarLayout, type BlockedLayout, type Layout } from '../ir/layout.js';
 import { resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
 import { numel, type Shape } from '../ir/types.js';
+import { DEFAULT_DOT_STRATEGY, dotLayoutHints, dotOperandLayouts, type LayoutHints } from './dot-layouts.js';
 
 export interface TilingOptions {
   /** Contiguous elements per invocation along the last dimension (vector width). */
@@ -53,6 +56,7 @@ class Tiler extends Rewriter {
   private readonly copies: Map<string, Value>[] = [new Map()];
   private readonly layout1D: BlockedLayout;
   private readonly layout2D: BlockedLayout;
+  private readonly hints: LayoutHints;
 
   constructor(
     private readonly kernel: KernelIR,
@@ -62,6 +66,7 @@ class Tiler extends Rewriter {
     const w = kernel.workgroupSize;
     this.layout1D = defaultBlocked([w * vector], w, vector);
     this.layout2D = defaultBlocked(mainShape2D(kernel.body) ?? [1, w * vector], w, vector);
+    this.hints = dotLayoutHints(kernel);
   }
 
   run(): KernelIR {
@@ -160,6 +165,8 @@ class Tiler extends Rewriter {
   /** Pick the result layout of a simple op from its (already tiled) operands. */
   private resultLayout(op: SimpleOp): Layout {
     const shape = op.kind === 'store' ? [] : op.result.type.shape;
+    const hinted = op.kind === 'store' ? undefined : this.hints.get(op.result.id);
+    if (hinted) return hinted;
     switch (op.kind) {
       case 'constant':
       case 'argument':
@@ -191,6 +198,11 @@ class Tiler extends Rewriter {
 
   private emitSimple(op: SimpleOp, want?: Layout): Value {
     const layout = want ?? this.resultLayout(op);
+    if (op.kind === 'dot') {
+      // Operands by position (a and b may be one value, needed in two layouts).
+      const operands = dotOperandLayouts(this.kernel.dotStrategy ?? DEFAULT_DOT_STRATEGY, layout, op.a.type.shape, op.b.type.shape, this.kernel.workgroupSize);
+      return this.b.dot(this.inLayout(op.a, operands.a), this.inLayout(op.b, operands.b), this.inLayout(op.acc, layout), op.span, layout);
+    }
     const get = (v: Value): Value => this.inLayout(v, this.operandLayout(op, v, layout));
     const result = rebuildSimple(this.b, op, get, layout);
     if (!result) throw new Error('tiling: rebuilt op has no result');
@@ -227,8 +239,19 @@ class Tiler extends Rewriter {
   }
 
   private walkFor(op: Op & { kind: 'for' }): void {
-    // Carried values keep their init's layout; yields are converted to it.
-    this.rewriteFor(op, this.inBlock, (v, carried) => this.inLayout(v, carried.layout ?? scalarLayout));
+    // Carried values keep their init's layout (a dot's preferred one, if
+    // any: the init is converted once, before the loop); yields are
+    // converted to it.
+    this.rewriteFor(
+      op,
+      this.inBlock,
+      (v, carried) => this.inLayout(v, carried.layout ?? scalarLayout),
+      (init, k) => {
+        const arg = op.body.args[k + 1];
+        const hinted = arg && this.hints.get(arg.id);
+        return hinted ? this.inLayout(init, hinted) : this.get(init);
+      },
+    );
   }
 
   private walkIf(op: Op & { kind: 'if' }): void {
@@ -269,6 +292,8 @@ function elementwiseOperands(op: SimpleOp): Value[] {
       return [op.operand];
     case 'fma':
       return [op.a, op.b, op.c];
+    case 'dot':
+      return [op.acc];
     case 'select':
       return [op.cond, op.onTrue, op.onFalse];
     case 'addptr':

@@ -7,11 +7,13 @@
 //   vector add  1e-6  (one f32 rounding of a sum of values in [-1, 1))
 //   softmax     1e-5  (outputs in [0, 1])
 //   layer norm  1e-4  (y, Mean and Rstd; inputs in [-1, 1), weights in [0.5, 1.5))
+//   matmul      K * 2^-22 (an f32 sum of K products of values in [-1, 1))
 
 import { describe, expect, it } from 'vitest';
 import * as vectorAdd from '../../examples/vector-add.js';
 import * as softmax from '../../examples/softmax.js';
 import * as layerNorm from '../../examples/layer-norm.js';
+import * as matmul from '../../examples/matmul.js';
 import { maxAbsErr, type ExampleResult } from '../../examples/harness.js';
 import { testDevice } from '../runtime/device-helper.js';
 
@@ -45,6 +47,17 @@ describe('layer norm forward (tutorial 05)', () => {
     [16, 4096],
   ])('%i x %i', async (rows, cols) => {
     expectWithin(await layerNorm.run(await testDevice(), { rows, cols }), 1e-4);
+  });
+});
+
+describe('matmul (tutorial 03)', () => {
+  it.each([
+    [1, 1, 1, 'row', 'row', false],
+    [127, 255, 65, 'col', 'padded', true],
+    [300, 200, 513, 'row', 'col', false],
+  ] as const)('%i x %i x %i (A %s, B %s, leaky ReLU %s)', async (m, n, k, aLayout, bLayout, activation) => {
+    const r = await matmul.run(await testDevice(), { m, n, k, aLayout, bLayout, activation });
+    expectWithin(r, matmul.matmulTolerance(k));
   });
 });
 

@@ -8,6 +8,8 @@
 //   vector-add.wgsl  add_kernel(*f32, *f32, *f32, n_elements: i32, BLOCK_SIZE=1024)
 //   softmax.wgsl     softmax_kernel(*f32, *f32, i32, i32, n_cols: i32, BLOCK_SIZE=1024)
 //   layer-norm.wgsl  _layer_norm_fwd_fused(6 x *f32, stride: i32, N: i32, eps: f32, BLOCK_SIZE=512)
+//   matmul.wgsl      matmul_kernel(3 x *f32, 9 x i32, 64, 64, 16, GROUP_SIZE_M=8, ACTIVATION=1)
+//                    (default dot strategy 'workgroup')
 //
 // The WGSL quotes the kernel source in comments, as the test runner transpiled
 // it (vitest), so regenerate the goldens with vitest, not another runner:
@@ -22,6 +24,7 @@ import { formatWgslMessages, validateWgsl } from '../../runtime/validate.js';
 import { addKernel } from '../../examples/vector-add.js';
 import { softmaxKernel } from '../../examples/softmax.js';
 import { layerNormKernel } from '../../examples/layer-norm.js';
+import { matmulKernel } from '../../examples/matmul.js';
 import { testDevice } from '../runtime/device-helper.js';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -50,6 +53,11 @@ const goldens: readonly {
     name: 'layer-norm',
     kernel: layerNormKernel,
     signature: '*f32,*f32,*f32,*f32,*f32,*f32,i32,i32,f32,512',
+  },
+  {
+    name: 'matmul',
+    kernel: matmulKernel,
+    signature: '*f32,*f32,*f32,i32,i32,i32,i32,i32,i32,i32,i32,i32,64,64,16,8,1',
   },
 ];
 
