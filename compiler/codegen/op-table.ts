@@ -85,6 +85,8 @@ export const opEmitters: OpEmitters = {
     e.set(op.result, { ...src, slots });
   },
   reshape: (e, op) => emitConvert(e, op.operand, op.result, op.span, 'a reshape'),
+  // A hint only informs axis-info; the value is its operand's.
+  hint: (e, op) => e.set(op.result, e.get(op.operand)),
   convertLayout: (e, op) => emitConvert(e, op.operand, op.result, op.span, 'a layout conversion'),
   binary: (e, op) => perSlot(e, op.result, [op.lhs, op.rhs], ([a = '', b = '']) => binaryExpr(op.op, a, b, e.dtype(op.lhs))),
   unary: (e, op) => perSlot(e, op.result, [op.operand], ([a = '']) => unaryExpr(op.op, a, e.dtype(op.operand))),

@@ -105,6 +105,7 @@ class Tiler extends Rewriter {
       case 'expandDims':
       case 'unary':
       case 'cast':
+      case 'hint':
         return this.isCheap(op.operand);
       case 'binary':
         return this.isCheap(op.lhs) && this.isCheap(op.rhs);
@@ -266,6 +267,7 @@ function elementwiseOperands(op: SimpleOp): Value[] {
     case 'unary':
     case 'cast':
     case 'broadcast':
+    case 'hint':
       return [op.operand];
     case 'fma':
       return [op.a, op.b, op.c];
