@@ -152,6 +152,8 @@ export interface KernelIR {
   readonly specializationKey: string;
   /** Invocations per workgroup (Triton's num_warps * 32). */
   readonly workgroupSize: number;
+  /** Contiguous elements per invocation along the last dimension (set by the coalescing pass; tiling's vector width). */
+  readonly elementsPerInvocation?: number;
   /** Source text and file, for comments and error frames. */
   readonly source: string;
   readonly file: string;

@@ -15,7 +15,8 @@ export function printKernel(kernel: KernelIR, options: PrintOptions = {}): strin
   const params = kernel.params
     .map((p) => (p.role === 'constexpr' ? `${p.name}=${String(p.constValue)}` : `${p.name}: ${p.role === 'buffer' ? '*' : ''}${p.dtype ?? '?'}${p.divisibility && p.divisibility > 1 ? `%${p.divisibility}` : ''}`))
     .join(', ');
-  const lines = [`kernel ${kernel.name}(${params}) workgroup=${kernel.workgroupSize} {`];
+  const elements = kernel.elementsPerInvocation !== undefined && kernel.elementsPerInvocation > 1 ? ` elements=${kernel.elementsPerInvocation}` : '';
+  const lines = [`kernel ${kernel.name}(${params}) workgroup=${kernel.workgroupSize}${elements} {`];
   printBlock(kernel.body, 1, lines, options);
   lines.push('}');
   return lines.join('\n') + '\n';

@@ -23,7 +23,7 @@ export interface TilingOptions {
 }
 
 export function tiling(kernel: KernelIR, options: TilingOptions = {}): KernelIR {
-  return new Tiler(kernel, options.vector ?? 1).run();
+  return new Tiler(kernel, options.vector ?? kernel.elementsPerInvocation ?? 1).run();
 }
 
 /** The largest rank-2 shape in the kernel; all 2D tiles share its layout. */
