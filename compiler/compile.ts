@@ -132,7 +132,7 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     (useSubgroups(options) ? '[subgroups]' : '');
   ir = { ...ir, specializationKey: key };
   const final = ir;
-  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false));
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, useSubgroups(options)));
   return { ...compiled, ir };
 }
 
