@@ -60,12 +60,14 @@ export function emitSubgroupReduce(e: Emitter, op: ReduceOp, partials: readonly 
       const word = (j: string): string => fromBits(`scratch[${k * w}u + ${j}]`, dtype);
       const lanes = `sl${id}_${slot}`;
       e.line(`var ${lanes}: ${vt} = ${identity};`);
-      e.line(`for (var j: u32 = sg_id; j < ${w}u; j += sg_size) { ${lanes} = ${combineExpr(op.op, lanes, word('j'))}; }`);
+      // Loop bounds shifted by an opaque zero: LLVM-based drivers would
+      // unroll a constant trip count into w copies, JIT time per reduction.
+      e.line(`for (var j: u32 = sg_id; j < (${w}u >> ${e.opaqueZero}); j += sg_size) { ${lanes} = ${combineExpr(op.op, lanes, word('j'))}; }`);
       const name = valueName(op.result, scalarResult ? null : slot);
       e.line(`var ${name}: ${vt} = ${fn}(${lanes});`);
       e.open(`if (!${full}) {`);
       e.line(`${name} = ${identity};`);
-      e.line(`for (var j: u32 = 0u; j < ${w}u; j++) { ${name} = ${combineExpr(op.op, name, word('j'))}; }`);
+      e.line(`for (var j: u32 = 0u; j < (${w}u >> ${e.opaqueZero}); j++) { ${name} = ${combineExpr(op.op, name, word('j'))}; }`);
       e.close();
       results.push(name);
     });
