@@ -45,6 +45,8 @@ export interface LaunchArgs {
 interface BoundTensor {
   readonly binding: number;
   readonly tensor: Tensor;
+  /** Bytes to bind: the tensor's, rounded up to whole vectors for a vectorized binding. */
+  readonly size: number;
 }
 
 /** Bind groups kept per pipeline; the least recently used one goes first. */
@@ -231,7 +233,7 @@ function bindTensors(
           'split it into views no larger than that and launch once per view',
       );
     }
-    bound.push({ binding: binding.binding, tensor });
+    bound.push({ binding: binding.binding, tensor, size: bindingSize(tensor, binding.vectorWidth) });
   }
   checkWritableAliasing(manifest, bound);
   return bound;
@@ -306,7 +308,7 @@ function bindGroupFor(
 ): GPUBindGroup {
   const stats = cachesFor(device).stats;
   const key = bound
-    .map(({ tensor }) => `${tensor.storage.id}@${tensor.byteOffset}+${tensor.byteLength}`)
+    .map(({ tensor, size }) => `${tensor.storage.id}@${tensor.byteOffset}+${size}`)
     .join(',');
   const cached = entry.bindGroups.get(key);
   if (cached !== undefined) {
@@ -316,9 +318,9 @@ function bindGroupFor(
     entry.bindGroups.set(key, cached);
     return cached;
   }
-  const entries: GPUBindGroupEntry[] = bound.map(({ binding, tensor }) => ({
+  const entries: GPUBindGroupEntry[] = bound.map(({ binding, tensor, size }) => ({
     binding,
-    resource: { buffer: tensor.buffer, offset: tensor.byteOffset, size: tensor.byteLength },
+    resource: { buffer: tensor.buffer, offset: tensor.byteOffset, size },
   }));
   if (entry.uniformBuffer !== null && entry.manifest.uniformBinding !== null) {
     entries.push({
@@ -338,6 +340,20 @@ function bindGroupFor(
     if (oldest.done !== true) entry.bindGroups.delete(oldest.value);
   }
   return bindGroup;
+}
+
+/**
+ * A binding the shader views as vecN covers whole vectors: the tensor's bytes
+ * rounded up (tensors are allocated in 16-byte granules and views start at
+ * minStorageBufferOffsetAlignment, so the rounded range stays in the buffer).
+ * The extra elements are never touched: vector accesses are issued only
+ * for runs whose every lane is live, partial runs go element by element.
+ */
+function bindingSize(tensor: Tensor, vectorWidth: number | undefined): number {
+  if (vectorWidth === undefined || vectorWidth <= 1) return tensor.byteLength;
+  const granule = vectorWidth * BYTES_PER_ELEMENT;
+  const rounded = Math.ceil(tensor.byteLength / granule) * granule;
+  return Math.min(rounded, tensor.buffer.size - tensor.byteOffset);
 }
 
 function listOrNone(names: readonly string[]): string {
