@@ -102,7 +102,8 @@ export function specializationKey(fn: KernelFunction, source: string, args: read
     if (!a) return `${p.name}:?`;
     if (a.role === 'constexpr') return `${p.name}=${String(a.value)}`;
     const divisible = a.divisibility !== undefined && a.divisibility > 1 ? `%${a.divisibility}` : '';
-    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}${divisible}`;
+    const one = a.role === 'scalar' && a.equalToOne ? '=1' : '';
+    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}${divisible}${one}`;
   });
   return `${fn.name || 'kernel'}(${parts.join(',')})[wg=${invocations}]#${sourceHash(source)}`;
 }
@@ -125,7 +126,11 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   if (options.dotStrategy !== undefined && !dotStrategies.includes(options.dotStrategy))
     throw new CompileError('launch', `dotStrategy must be ${dotStrategies.map((d) => `'${d}'`).join(' or ')}, got ${JSON.stringify(options.dotStrategy)}`);
   const lowered = ir;
-  ir = internalErrorsAt('coalescing', () => coalescing(lowered, { ...options, subgroups: useSubgroups(options) }));
+  // Coalescing reads axis-info on canonicalized IR (an argument specialized
+  // as 1 is a constant there, and `offs * stride` with it is `offs`); it only
+  // chooses the tunables, which the lowered IR takes.
+  const tunables = internalErrorsAt('coalescing', () => coalescing(canonicalize(lowered), { ...options, subgroups: useSubgroups(options) }));
+  ir = { ...lowered, workgroupSize: tunables.workgroupSize, ...(tunables.elementsPerInvocation !== undefined ? { elementsPerInvocation: tunables.elementsPerInvocation } : {}) };
   ir = { ...ir, ...(options.dotStrategy ? { dotStrategy: options.dotStrategy } : {}) };
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);

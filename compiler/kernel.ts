@@ -190,7 +190,9 @@ export class Kernel {
     }
     if (typeof value === 'number') {
       const dtype = this.types[name] ?? (Number.isInteger(value) ? 'i32' : 'f32');
-      // Triton's specialization: an integer argument divisible by 16 compiles to its own variant.
+      // Triton's specialization: an integer argument equal to 1 (a unit
+      // stride: contiguity becomes provable) or divisible by 16 compiles to its own variant.
+      if (specialize && dtype !== 'f32' && value === 1) return { role: 'scalar', dtype, equalToOne: true };
       if (specialize && dtype !== 'f32' && Number.isInteger(value) && value % SPECIALIZE_DIVISOR === 0)
         return { role: 'scalar', dtype, divisibility: SPECIALIZE_DIVISOR };
       return { role: 'scalar', dtype };

@@ -14,7 +14,8 @@
 // ArgSpec.divisibility) and tl.multipleOf / tl.maxContiguous hints, and flow
 // through arithmetic, broadcasts, expandDims and splats. Loop-carried values
 // start from their inits and are joined (gcd) with what the body yields until
-// nothing changes; anything unknown (loaded data, division, ...) is "nothing
+// nothing changes; `x % n` keeps runs that n's divisibility proves do not
+// cross a multiple of n; anything unknown (loaded data, division, ...) is "nothing
 // known" (1, 1, 1), so the facts are always safe to act on.
 
 import { blocksOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
@@ -241,6 +242,18 @@ function binary(op: string, a: AxisInfo, b: AxisInfo, r: Value): AxisInfo {
       const elementDiv = (x: AxisInfo, d: number): number => ((x.contiguity[d] ?? 1) > 1 ? 1 : (x.divisibility[d] ?? 1));
       const cap = (x: number): number => Math.min(MAX_DIVISIBILITY, x);
       return { contiguity: ones, divisibility: a.divisibility.map((_, d) => cap(elementDiv(a, d) * elementDiv(b, d))), constancy };
+    }
+    case 'mod': {
+      // x % n, n constant over a run and a multiple of its length, the run
+      // starting at a multiple of it: [k g, k g + g) never crosses a multiple
+      // of n, so it stays contiguous (offsets are non-negative, as Triton
+      // assumes: WGSL's % truncates). Triton's `(pid * BLOCK + arange) % N`.
+      const run = (d: number): number => gcd(gcd(a.contiguity[d] ?? 1, a.divisibility[d] ?? 1), gcd(b.divisibility[d] ?? 1, b.constancy[d] ?? 1));
+      return {
+        contiguity: a.contiguity.map((_, d) => Math.min(a.contiguity[d] ?? 1, run(d))),
+        divisibility: a.divisibility.map((da, d) => gcd(da, b.divisibility[d] ?? 1)),
+        constancy,
+      };
     }
     case 'lt':
     case 'ge':

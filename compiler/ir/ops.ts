@@ -145,6 +145,8 @@ export interface KernelParam {
   readonly constValue?: number | boolean;
   /** From the launch specialization (ArgSpec.divisibility): scalar value, or buffer element offset, divisible by this. */
   readonly divisibility?: number;
+  /** From the launch specialization (ArgSpec.equalToOne): the integer scalar is 1; the body uses the constant. */
+  readonly equalToOne?: boolean;
 }
 
 export interface KernelIR {

@@ -13,7 +13,7 @@ export interface PrintOptions {
 
 export function printKernel(kernel: KernelIR, options: PrintOptions = {}): string {
   const params = kernel.params
-    .map((p) => (p.role === 'constexpr' ? `${p.name}=${String(p.constValue)}` : `${p.name}: ${p.role === 'buffer' ? '*' : ''}${p.dtype ?? '?'}${p.divisibility && p.divisibility > 1 ? `%${p.divisibility}` : ''}`))
+    .map((p) => (p.role === 'constexpr' ? `${p.name}=${String(p.constValue)}` : `${p.name}: ${p.role === 'buffer' ? '*' : ''}${p.dtype ?? '?'}${p.divisibility && p.divisibility > 1 ? `%${p.divisibility}` : ''}${p.equalToOne ? '=1' : ''}`))
     .join(', ');
   const elements = kernel.elementsPerInvocation !== undefined && kernel.elementsPerInvocation > 1 ? ` elements=${kernel.elementsPerInvocation}` : '';
   const lines = [`kernel ${kernel.name}(${params}) workgroup=${kernel.workgroupSize}${elements} {`];

@@ -201,7 +201,7 @@ class Tiler extends Rewriter {
     const layout = want ?? this.resultLayout(op);
     if (op.kind === 'dot') {
       // Operands by position (a and b may be one value, needed in two layouts).
-      const operands = dotOperandLayouts(this.kernel.dotStrategy ?? DEFAULT_DOT_STRATEGY, layout, op.a.type.shape, op.b.type.shape, this.kernel.workgroupSize);
+      const operands = dotOperandLayouts(this.kernel.dotStrategy ?? DEFAULT_DOT_STRATEGY, layout, op.a.type.shape, op.b.type.shape, this.kernel.workgroupSize, this.kernel.elementsPerInvocation ?? 1);
       return this.b.dot(this.inLayout(op.a, operands.a), this.inLayout(op.b, operands.b), this.inLayout(op.acc, layout), op.span, layout);
     }
     const get = (v: Value): Value => this.inLayout(v, this.operandLayout(op, v, layout));

@@ -30,14 +30,18 @@ export function vectorize(kernel: KernelIR): KernelIR {
 }
 
 /** The vector access for a pointer tile (and mask), or undefined for scalar accesses. */
-export function vectorAccessFor(ptr: Value, mask: Value | undefined, info: AxisInfoMap): VectorAccess | undefined {
+export function vectorAccessFor(ptr: Value, mask: Value | undefined, info: AxisInfoMap, forLoad = false): VectorAccess | undefined {
   const width = MAX_VECTOR_WIDTH;
   const shape = ptr.type.shape;
   const layout = ptr.type.layout;
   if (shape.length === 0 || layout?.kind !== 'blocked') return undefined;
   const last = shape.length - 1;
   const dim = dimTilings(layout, shape)[last];
-  if (!dim || dim.wraps || dim.sizePerThread % width !== 0 || dim.elems % width !== 0) return undefined;
+  if (!dim || dim.sizePerThread % width !== 0 || dim.elems % width !== 0) return undefined;
+  // A wrapped dimension (replicas, e.g. a dot operand's K held whole by
+  // every invocation) is fine for loads when each run lies inside the tile:
+  // runs start at multiples of sizePerThread modulo the size.
+  if (dim.wraps && (!forLoad || dim.sizePerThread > dim.size)) return undefined;
   const facts = info.get(ptr.id);
   if (!facts) return undefined;
   const contiguity = facts.contiguity[last] ?? 1;
@@ -68,7 +72,7 @@ class Vectorizer extends Rewriter {
           this.b.yieldOp(op.values.map(this.get), op.span);
           break;
         case 'load': {
-          const vector = vectorAccessFor(op.ptr, op.mask, this.info);
+          const vector = vectorAccessFor(op.ptr, op.mask, this.info, true);
           const r = this.b.load(this.get(op.ptr), op.mask && this.get(op.mask), op.other && this.get(op.other), op.span, op.result.type.layout, vector);
           this.map.set(op.result.id, r);
           break;
