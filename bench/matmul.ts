@@ -34,11 +34,13 @@ const SIZES: readonly (readonly [number, number, number])[] = [
  * Candidates for the autotuner: block sizes, invocations and the dot
  * strategy. Kept few: on a software device each takes seconds to JIT-compile
  * and to run at these sizes (larger register micro-tiles, e.g. 128 x 64 x 8
- * on 64 invocations, took 30-90 s to JIT on lavapipe, so they are left out).
+ * on 64 invocations, took 30-90 s to JIT on lavapipe, as did 64 x 64 x 32 on
+ * 64 invocations with vec4 operand loads (99 s), so they are left out).
  */
 export const MATMUL_CONFIGS: readonly AutotuneConfig[] = [
   { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 64, dotStrategy: 'registers' },
-  { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 16, GROUP_SIZE_M: 8 }, invocations: 64, dotStrategy: 'workgroup' },
+  { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 16, GROUP_SIZE_M: 8 }, invocations: 64, dotStrategy: 'registers' },
+  { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 128, dotStrategy: 'registers' },
   { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 16, GROUP_SIZE_M: 8 }, invocations: 128, dotStrategy: 'workgroup' },
   // Over 32 KiB of workgroup memory (the default limit is 16 KiB): pruned before compiling.
   { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 128, BLOCK_SIZE_K: 32, GROUP_SIZE_M: 8 }, invocations: 256, dotStrategy: 'workgroup' },
