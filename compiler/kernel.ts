@@ -67,6 +67,8 @@ export interface LaunchOptions {
    * to some element of the buffer: no memory is corrupted, but results are wrong.
    */
   readonly checkBounds?: boolean;
+  /** GPU timestamps at the start and end of the launch's compute pass (benchmarks; needs 'timestamp-query'). */
+  readonly timestampWrites?: GPUComputePassTimestampWrites;
 }
 
 type KernelCompileOptions = Omit<CompileOptions, 'file' | 'namespace'> & { readonly device?: TesseraDevice };
@@ -216,7 +218,7 @@ export class Kernel {
     const bounds = check ? device.empty('u32', 2) : undefined;
     if (check && bounds) tensors[check.param] = bounds;
     const wait = options.wait === true || bounds !== undefined;
-    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(wait ? { wait: true } : {}) });
+    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(wait ? { wait: true } : {}), ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}) });
     if (check && bounds) {
       const [site = 0, index = 0] = await bounds.read();
       bounds.destroy();

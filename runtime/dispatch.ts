@@ -39,6 +39,8 @@ export interface LaunchArgs {
   readonly grid: Grid;
   /** Settle only when the GPU has finished the work, not just accepted it. */
   readonly wait?: boolean;
+  /** GPU timestamps written at the start and end of the compute pass (needs 'timestamp-query'; benchmarks use it). */
+  readonly timestampWrites?: GPUComputePassTimestampWrites;
 }
 
 /** A validated buffer binding, ready for the bind group. */
@@ -69,7 +71,7 @@ export function dispatch(
       checkSameWgsl(ready, compiled);
       cachesFor(device).stats.pipelineCacheHits++;
       packUniforms(manifest, scalars, ready.uniformScratch);
-      return submit(device, ready, bound, grid, ready.uniformScratch, wait);
+      return submit(device, ready, bound, grid, ready.uniformScratch, wait, args.timestampWrites);
     }
     // Packed now, into a buffer of its own: the caller may change `scalars` meanwhile.
     const uniforms = packUniforms(manifest, scalars);
@@ -78,7 +80,7 @@ export function dispatch(
       .schedule(
         (entry: PipelineEntry) => {
           // Kept out of the scheduled op's result: later queue work need not wait for validation.
-          accepted = submit(device, entry, bound, grid, uniforms, wait);
+          accepted = submit(device, entry, bound, grid, uniforms, wait, args.timestampWrites);
         },
         getPipelineEntry(device, compiled),
       )
@@ -264,6 +266,7 @@ function submit(
   grid: readonly [number, number, number],
   uniforms: ArrayBuffer,
   wait: boolean,
+  timestampWrites?: GPUComputePassTimestampWrites,
 ): Promise<void> {
   device.assertAlive();
   for (const { tensor } of bound)
@@ -274,7 +277,10 @@ function submit(
   gpu.pushErrorScope('validation');
   if (entry.uniformBuffer !== null) gpu.queue.writeBuffer(entry.uniformBuffer, 0, uniforms);
   const encoder = gpu.createCommandEncoder({ label: entry.manifest.kernelName });
-  const pass = encoder.beginComputePass({ label: entry.manifest.kernelName });
+  const pass = encoder.beginComputePass({
+    label: entry.manifest.kernelName,
+    ...(timestampWrites !== undefined ? { timestampWrites } : {}),
+  });
   pass.setPipeline(entry.pipeline);
   pass.setBindGroup(0, bindGroupFor(device, entry, bound));
   pass.dispatchWorkgroups(grid[0], grid[1], grid[2]);
