@@ -50,6 +50,21 @@ export interface CompileOptions {
    * when the launch finishes. Slower; part of the specialization key.
    */
   readonly checkBounds?: boolean;
+  /**
+   * Memory coalescing and vectorization (default true). False compiles the
+   * plain layout with one element per access: the benchmark's 'uncoalesced'
+   * baseline. Part of the specialization key when false.
+   */
+  readonly coalesce?: boolean;
+  /** Contiguous elements each invocation handles along the fastest dimension (a tunable; default from the tile shape). */
+  readonly elementsPerInvocation?: number;
+  /**
+   * Use subgroup operations for reductions (default: when the device has the
+   * `subgroups` feature). False forces the workgroup-memory fallback.
+   */
+  readonly subgroups?: boolean;
+  /** Features of the target device (the runtime passes device.features); subgroup ops need 'subgroups'. */
+  readonly features?: ReadonlySet<string> | readonly string[];
 }
 
 export interface CompileResult extends CompiledKernel {
@@ -71,9 +86,17 @@ export function specializationKey(fn: KernelFunction, source: string, args: read
     const a = args[i];
     if (!a) return `${p.name}:?`;
     if (a.role === 'constexpr') return `${p.name}=${String(a.value)}`;
-    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}`;
+    const divisible = a.divisibility !== undefined && a.divisibility > 1 ? `%${a.divisibility}` : '';
+    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}${divisible}`;
   });
   return `${fn.name || 'kernel'}(${parts.join(',')})[wg=${invocations}]#${sourceHash(source)}`;
+}
+
+/** Subgroup reductions: requested (default yes) and the target device has the feature. */
+export function useSubgroups(options: CompileOptions): boolean {
+  if (options.subgroups === false || options.features === undefined) return false;
+  const f = options.features;
+  return 'has' in f ? f.has('subgroups') : f.includes('subgroups');
 }
 
 /** Largest tile (elements) anywhere in the kernel, for the default workgroup size. */
@@ -99,7 +122,10 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   const key =
     specializationKey(fn, source, args, workgroupSize) +
     (storage !== undefined && storage !== defaultLimits.workgroupStorageBytes ? `[smem=${storage}]` : '') +
-    (options.checkBounds ? '[bounds-checked]' : '');
+    (options.checkBounds ? '[bounds-checked]' : '') +
+    (options.coalesce === false ? '[uncoalesced]' : '') +
+    (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
+    (useSubgroups(options) ? '[subgroups]' : '');
   ir = { ...ir, workgroupSize, specializationKey: key };
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);

@@ -7,6 +7,7 @@ import { getDevice, type TesseraDevice } from '../runtime/device.js';
 import { dispatch } from '../runtime/dispatch.js';
 import type { BufferDType } from '../runtime/manifest.js';
 import { Tensor } from '../runtime/tensor.js';
+import { BYTES_PER_ELEMENT } from '../runtime/dtypes.js';
 import { compileFunction, type CompileOptions, type CompileResult } from './compile.js';
 import { LaunchError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
@@ -40,6 +41,18 @@ export interface KernelOptions {
   readonly params?: readonly string[];
   /** Check every access against its tensor's length (see LaunchOptions.checkBounds). */
   readonly checkBounds?: boolean;
+  /** Memory coalescing and vectorization (default true; see CompileOptions.coalesce). */
+  readonly coalesce?: boolean;
+  /** Default contiguous elements per invocation (a tunable beside `invocations`). */
+  readonly elementsPerInvocation?: number;
+  /** Use subgroup reductions when the device has them (default true; false forces workgroup memory). */
+  readonly subgroups?: boolean;
+  /**
+   * Specialize on integer scalars divisible by 16 and on buffer alignment, as
+   * Triton does (default true). False, or a list of parameter names (Triton's
+   * do_not_specialize), turns it off for all or those parameters.
+   */
+  readonly specialize?: boolean | readonly string[];
 }
 
 export type KernelArgValue = Tensor | number | boolean;
@@ -67,6 +80,12 @@ export interface LaunchOptions {
    * to some element of the buffer: no memory is corrupted, but results are wrong.
    */
   readonly checkBounds?: boolean;
+  /** See KernelOptions.coalesce. */
+  readonly coalesce?: boolean;
+  /** See KernelOptions.elementsPerInvocation. */
+  readonly elementsPerInvocation?: number;
+  /** See KernelOptions.subgroups. */
+  readonly subgroups?: boolean;
   /** GPU timestamps at the start and end of the launch's compute pass (benchmarks; needs 'timestamp-query'). */
   readonly timestampWrites?: GPUComputePassTimestampWrites;
 }
@@ -154,15 +173,27 @@ export class Kernel {
         throw new LaunchError('launch', `constexpr '${name}' must be a number or boolean known at launch, got ${describe(value)}`);
       return { role: 'constexpr', value };
     }
-    if (value instanceof Tensor) return { role: 'buffer', dtype: value.dtype };
+    const specialize = this.specializes(name);
+    if (value instanceof Tensor) {
+      const divisibility = specialize ? divisibilityOf(value.byteOffset / BYTES_PER_ELEMENT) : 1;
+      return divisibility > 1 ? { role: 'buffer', dtype: value.dtype, divisibility } : { role: 'buffer', dtype: value.dtype };
+    }
     if (typeof value === 'number') {
-      const declared = this.types[name];
-      if (declared) return { role: 'scalar', dtype: declared };
-      return { role: 'scalar', dtype: Number.isInteger(value) ? 'i32' : 'f32' };
+      const dtype = this.types[name] ?? (Number.isInteger(value) ? 'i32' : 'f32');
+      // Triton's specialization: an integer argument divisible by 16 compiles to its own variant.
+      if (specialize && dtype !== 'f32' && Number.isInteger(value) && value % SPECIALIZE_DIVISOR === 0)
+        return { role: 'scalar', dtype, divisibility: SPECIALIZE_DIVISOR };
+      return { role: 'scalar', dtype };
     }
     if (typeof value === 'boolean')
       throw new LaunchError('launch', `argument '${name}' is a boolean; booleans are compile-time values: add '${name}' to constexprs, or pass 0/1`);
     throw new LaunchError('launch', `argument '${name}' must be a Tensor, a number, or (for constexprs) a boolean; got ${describe(value)}`);
+  }
+
+  private specializes(name: string): boolean {
+    const option = this.options.specialize ?? true;
+    if (typeof option === 'boolean') return option;
+    return !option.some((p) => this.paramFor(p) === name);
   }
 
   /** Compile (or fetch from the cache) the specialization for these arguments. */
@@ -177,7 +208,11 @@ export class Kernel {
       throw new LaunchError('launch', `invocations must be a power of two from 1 to 1024 (Triton's num_warps * 32), got ${invocations}`);
     const limits = options.limits ?? (options.device ? { workgroupStorageBytes: options.device.limits.maxComputeWorkgroupStorageSize } : undefined);
     const checkBounds = options.checkBounds ?? this.options.checkBounds ?? false;
-    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}`;
+    const coalesce = options.coalesce ?? this.options.coalesce ?? true;
+    const elementsPerInvocation = options.elementsPerInvocation ?? this.options.elementsPerInvocation;
+    const features = options.features ?? options.device?.features;
+    const subgroups = (options.subgroups ?? this.options.subgroups ?? true) && hasFeature(features, 'subgroups');
+    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const result = compileFunction(this.fn, this.source, specs, {
@@ -185,6 +220,10 @@ export class Kernel {
       ...(invocations !== undefined ? { invocations } : {}),
       ...(limits ? { limits } : {}),
       checkBounds,
+      coalesce,
+      ...(elementsPerInvocation !== undefined ? { elementsPerInvocation } : {}),
+      subgroups,
+      ...(features ? { features } : {}),
       ...(this.options.file ? { file: this.options.file } : {}),
       ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
     });
@@ -200,6 +239,9 @@ export class Kernel {
       device,
       ...(options.invocations !== undefined ? { invocations: options.invocations } : {}),
       ...(options.checkBounds !== undefined ? { checkBounds: options.checkBounds } : {}),
+      ...(options.coalesce !== undefined ? { coalesce: options.coalesce } : {}),
+      ...(options.elementsPerInvocation !== undefined ? { elementsPerInvocation: options.elementsPerInvocation } : {}),
+      ...(options.subgroups !== undefined ? { subgroups: options.subgroups } : {}),
     });
     // The manifest names parameters as the source does; args use this.params.
     const argOf = (param: string): KernelArgValue | undefined => args[this.launchName.get(param) ?? param];
@@ -236,6 +278,21 @@ export class Kernel {
       }
     }
   }
+}
+
+/** Integer arguments and buffer offsets are specialized on divisibility by this (Triton's 16). */
+const SPECIALIZE_DIVISOR = 16;
+
+/** The largest power of two up to 16 dividing an element offset (0 counts as 16). */
+function divisibilityOf(elementOffset: number): number {
+  let d = 1;
+  while (d < SPECIALIZE_DIVISOR && elementOffset % (d * 2) === 0) d *= 2;
+  return d;
+}
+
+function hasFeature(features: ReadonlySet<string> | readonly string[] | undefined, name: string): boolean {
+  if (features === undefined) return false;
+  return 'has' in features ? features.has(name) : features.includes(name);
 }
 
 export function kernel(fn: string | KernelBody, options: KernelOptions = {}): Kernel {

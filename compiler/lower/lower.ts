@@ -14,9 +14,15 @@ import { constant, describe, ir, type SemVal } from './values.js';
 import { assignments, findReturn } from './ast-utils.js';
 import { ExpressionLowerer } from './expressions.js';
 
+/**
+ * One launch argument as the compiler specializes on it. `divisibility`
+ * (Triton's `i32:16` signature hint / launch specialization): for a scalar,
+ * its value is known to be a multiple of N; for a buffer, the element offset
+ * of the binding inside its GPU buffer is a multiple of N (its alignment).
+ */
 export type ArgSpec =
-  | { readonly role: 'buffer'; readonly dtype: MemDType }
-  | { readonly role: 'scalar'; readonly dtype: MemDType }
+  | { readonly role: 'buffer'; readonly dtype: MemDType; readonly divisibility?: number }
+  | { readonly role: 'scalar'; readonly dtype: MemDType; readonly divisibility?: number }
   | { readonly role: 'constexpr'; readonly value: number | boolean };
 
 export interface LowerOptions {
