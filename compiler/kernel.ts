@@ -12,6 +12,7 @@ import { compileFunction, type CompileOptions, type CompileResult } from './comp
 import { LaunchError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
+import { LaunchMemo } from './launch-memo.js';
 import type { ArgSpec } from './lower/lower.js';
 import { isPowerOfTwo } from './ir/types.js';
 
@@ -103,6 +104,8 @@ export class Kernel {
   private readonly constexprs: ReadonlySet<string>;
   private readonly types: Readonly<Record<string, ScalarType>>;
   private readonly cache = new Map<string, CompileResult>();
+  /** What the last unchecked launch resolved to (see compiler/launch-memo.ts). */
+  private lastLaunch: LaunchMemo<KernelArgs> | undefined;
 
   constructor(
     source: string | KernelBody,
@@ -232,7 +235,19 @@ export class Kernel {
   }
 
   /** Compile if needed, then launch on the grid. */
-  async launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
+  launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
+    const memo = this.lastLaunch;
+    if (memo === undefined || !memo.matches(input, options)) return this.launchFully(grid, input, options);
+    try {
+      const { device, compiled, tensors, scalars, args } = memo;
+      const dims = resolveGrid(grid, args, this.name);
+      return dispatch(device, compiled, { tensors, scalars, grid: dims, ...(options.wait ? { wait: true } : {}), ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async launchFully(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions): Promise<void> {
     const args = this.named(input);
     const device = options.device ?? firstTensorDevice(args) ?? (await getDevice());
     const compiled = this.compileNamed(args, {
@@ -260,6 +275,8 @@ export class Kernel {
     const bounds = check ? device.empty('u32', 2) : undefined;
     if (check && bounds) tensors[check.param] = bounds;
     const wait = options.wait === true || bounds !== undefined;
+    // Checked launches need a fresh report buffer each time, so only unchecked ones are remembered.
+    this.lastLaunch = check ? undefined : new LaunchMemo(input, options, args, device, compiled, tensors, scalars);
     await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(wait ? { wait: true } : {}), ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}) });
     if (check && bounds) {
       const [site = 0, index = 0] = await bounds.read();

@@ -49,6 +49,33 @@ interface BoundTensor {
   readonly tensor: Tensor;
 }
 
+/**
+ * The uniform bytes last written to each pipeline's uniform buffer. Launches
+ * in a loop usually pass the same scalars; skipping the rewrite matters
+ * because a queue.writeBuffer before a submit makes that submit carry a copy.
+ * Only submit() writes these buffers and the queue keeps order, so equal bytes
+ * mean the buffer already holds them.
+ */
+const lastUniforms = new WeakMap<PipelineEntry, Uint8Array>();
+
+/** Each pipeline's most recent bind group and what it binds, checked before building a key. */
+const lastBindGroups = new WeakMap<
+  PipelineEntry,
+  { readonly bound: readonly BoundTensor[]; readonly key: string; readonly bindGroup: GPUBindGroup }
+>();
+
+/** pipelineKey per manifest, so a warm launch does not rebuild the string. */
+const pipelineKeys = new WeakMap<KernelManifest, string>();
+
+function cachedPipelineKey(manifest: KernelManifest): string {
+  let key = pipelineKeys.get(manifest);
+  if (key === undefined) {
+    key = pipelineKey(manifest);
+    pipelineKeys.set(manifest, key);
+  }
+  return key;
+}
+
 /** Bind groups kept per pipeline; the least recently used one goes first. */
 const MAX_BIND_GROUPS_PER_PIPELINE = 64;
 
@@ -65,7 +92,7 @@ export function dispatch(
     const scalars = args.scalars ?? {};
     const wait = args.wait ?? false;
 
-    const ready = cachesFor(device).ready.get(pipelineKey(manifest));
+    const ready = cachesFor(device).ready.get(cachedPipelineKey(manifest));
     if (ready !== undefined && device.order.idle) {
       // Warm path: no await between the call and the submit.
       checkSameWgsl(ready, compiled);
@@ -99,14 +126,18 @@ export function packUniforms(
   scalars: Readonly<Record<string, number>>,
   target: ArrayBuffer = new ArrayBuffer(Math.max(16, manifest.uniformSize)),
 ): ArrayBuffer {
-  const expected = new Set(manifest.uniforms.map((field) => field.param));
-  for (const param of Object.keys(scalars)) {
-    if (!expected.has(param)) {
-      throw new LaunchError(
-        'launch',
-        `kernel '${manifest.kernelName}' has no scalar parameter '${param}'; ` +
-          `its scalar parameters are: ${listOrNone([...expected])}`,
-      );
+  const expected = manifest.uniforms.map((field) => field.param);
+  // Counting first spares a warm launch the name lookups: with every expected
+  // name present (checked below) and no more keys than names, none is unknown.
+  if (keyCount(scalars) > expected.length || manifest.uniforms.some((f) => scalars[f.param] === undefined)) {
+    for (const param of Object.keys(scalars)) {
+      if (!expected.includes(param)) {
+        throw new LaunchError(
+          'launch',
+          `kernel '${manifest.kernelName}' has no scalar parameter '${param}'; ` +
+            `its scalar parameters are: ${listOrNone(expected)}`,
+        );
+      }
     }
   }
   const view = new DataView(target);
@@ -180,13 +211,15 @@ function bindTensors(
   tensors: Readonly<Record<string, Tensor>>,
 ): BoundTensor[] {
   const kernel = `kernel '${manifest.kernelName}'`;
-  const expected = new Set(manifest.buffers.map((buffer) => buffer.param));
-  for (const param of Object.keys(tensors)) {
-    if (!expected.has(param)) {
-      throw new LaunchError(
-        'launch',
-        `${kernel} has no tensor parameter '${param}'; its tensor parameters are: ${listOrNone([...expected])}`,
-      );
+  if (keyCount(tensors) > manifest.buffers.length || manifest.buffers.some((b) => tensors[b.param] === undefined)) {
+    const expected = manifest.buffers.map((buffer) => buffer.param);
+    for (const param of Object.keys(tensors)) {
+      if (!expected.includes(param)) {
+        throw new LaunchError(
+          'launch',
+          `${kernel} has no tensor parameter '${param}'; its tensor parameters are: ${listOrNone(expected)}`,
+        );
+      }
     }
   }
   const alignment = device.limits.minStorageBufferOffsetAlignment;
@@ -275,7 +308,7 @@ function submit(
   const stats = cachesFor(device).stats;
   stats.launches++;
   gpu.pushErrorScope('validation');
-  if (entry.uniformBuffer !== null) gpu.queue.writeBuffer(entry.uniformBuffer, 0, uniforms);
+  if (entry.uniformBuffer !== null) writeUniformsIfChanged(gpu, entry, entry.uniformBuffer, uniforms);
   const encoder = gpu.createCommandEncoder({ label: entry.manifest.kernelName });
   const pass = encoder.beginComputePass({
     label: entry.manifest.kernelName,
@@ -302,12 +335,44 @@ function submit(
   });
 }
 
+function writeUniformsIfChanged(
+  gpu: GPUDevice,
+  entry: PipelineEntry,
+  buffer: GPUBuffer,
+  uniforms: ArrayBuffer,
+): void {
+  const bytes = new Uint8Array(uniforms);
+  const last = lastUniforms.get(entry);
+  if (last !== undefined && last.length === bytes.length && last.every((b, i) => b === bytes[i])) return;
+  gpu.queue.writeBuffer(buffer, 0, uniforms);
+  lastUniforms.set(entry, bytes.slice());
+}
+
+/** Whether two launches bind the same buffer ranges (what a bind group captures). */
+function sameBindings(a: readonly BoundTensor[], b: readonly BoundTensor[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === undefined || y === undefined) return false;
+    if (x.binding !== y.binding || x.tensor.storage !== y.tensor.storage) return false;
+    if (x.tensor.byteOffset !== y.tensor.byteOffset || x.tensor.byteLength !== y.tensor.byteLength) return false;
+  }
+  return true;
+}
+
 function bindGroupFor(
   device: TesseraDevice,
   entry: PipelineEntry,
   bound: readonly BoundTensor[],
 ): GPUBindGroup {
   const stats = cachesFor(device).stats;
+  const last = lastBindGroups.get(entry);
+  if (last !== undefined && sameBindings(last.bound, bound) && entry.bindGroups.get(last.key) === last.bindGroup) {
+    // The same tensors as the previous launch: no key to build, no LRU reshuffle.
+    stats.bindGroupCacheHits++;
+    return last.bindGroup;
+  }
   const key = bound
     .map(({ tensor }) => `${tensor.storage.id}@${tensor.byteOffset}+${tensor.byteLength}`)
     .join(',');
@@ -317,6 +382,7 @@ function bindGroupFor(
     // Re-insert so the Map's order stays least-recently-used first.
     entry.bindGroups.delete(key);
     entry.bindGroups.set(key, cached);
+    lastBindGroups.set(entry, { bound, key, bindGroup: cached });
     return cached;
   }
   const entries: GPUBindGroupEntry[] = bound.map(({ binding, tensor }) => ({
@@ -336,11 +402,19 @@ function bindGroupFor(
   });
   stats.bindGroupsCreated++;
   entry.bindGroups.set(key, bindGroup);
+  lastBindGroups.set(entry, { bound, key, bindGroup });
   if (entry.bindGroups.size > MAX_BIND_GROUPS_PER_PIPELINE) {
     const oldest = entry.bindGroups.keys().next();
     if (oldest.done !== true) entry.bindGroups.delete(oldest.value);
   }
   return bindGroup;
+}
+
+/** Own enumerable keys, counted without allocating the array Object.keys would. */
+function keyCount(record: object): number {
+  let count = 0;
+  for (const key in record) if (Object.hasOwn(record, key)) count++;
+  return count;
 }
 
 function listOrNone(names: readonly string[]): string {
