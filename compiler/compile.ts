@@ -8,28 +8,33 @@ import { defaultLimits, generateWgsl } from './codegen/wgsl.js';
 import { CompileError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
-import { blocksOf, resultsOf, type Block, type KernelIR } from './ir/ops.js';
-import { isPowerOfTwo, numel } from './ir/types.js';
+import type { KernelIR } from './ir/ops.js';
+import { isPowerOfTwo } from './ir/types.js';
 import { verify } from './ir/verifier.js';
 import { lowerKernel, type ArgSpec } from './lower/lower.js';
 import { canonicalize } from './passes/canonicalize.js';
+import { coalescing } from './passes/coalescing.js';
 import { masking } from './passes/masking.js';
+import { vectorize } from './passes/vectorize.js';
 import { tiling } from './passes/tiling.js';
 
 export interface Pass {
   readonly name: string;
-  readonly run: (kernel: KernelIR) => KernelIR;
+  /** Passes that depend on compile options (coalescing, vectorization) read them here. */
+  readonly run: (kernel: KernelIR, options: CompileOptions) => KernelIR;
   /** Passes from this one on require every value to carry a layout. */
   readonly tiled: boolean;
 }
 
 export const pipeline: readonly Pass[] = [
-  { name: 'canonicalize', run: canonicalize, tiled: false },
+  { name: 'canonicalize', run: (k) => canonicalize(k), tiled: false },
   { name: 'tiling', run: (k) => tiling(k), tiled: true },
-  { name: 'masking', run: masking, tiled: true },
+  { name: 'masking', run: (k) => masking(k), tiled: true },
   // Tiling rematerializes index math per layout and masking adds constants:
   // merge what became duplicate.
-  { name: 'canonicalize-tiled', run: canonicalize, tiled: true },
+  { name: 'canonicalize-tiled', run: (k) => canonicalize(k), tiled: true },
+  // Bounds checking compares scalar indices with the binding's length: no vectors there.
+  { name: 'vectorize', run: (k, o) => (o.coalesce === false || o.checkBounds ? k : vectorize(k)), tiled: true },
 ];
 
 export interface CompileOptions {
@@ -99,41 +104,33 @@ export function useSubgroups(options: CompileOptions): boolean {
   return 'has' in f ? f.has('subgroups') : f.includes('subgroups');
 }
 
-/** Largest tile (elements) anywhere in the kernel, for the default workgroup size. */
-function largestTile(block: Block): number {
-  let best = 1;
-  for (const op of block.ops) {
-    for (const v of resultsOf(op)) best = Math.max(best, numel(v.type.shape));
-    for (const b of blocksOf(op)) best = Math.max(best, largestTile(b));
-  }
-  return best;
-}
-
 export function compileFunction(fn: KernelFunction, source: string, args: readonly ArgSpec[], options: CompileOptions = {}): CompileResult {
   const file = options.file ?? fn.span.file;
   const requested = options.invocations;
   if (requested !== undefined && (!isPowerOfTwo(requested) || requested > 1024))
     throw new CompileError('launch', `invocations must be a power of two up to 1024, got ${requested}`);
-  // Lower once with a provisional size; the size only matters from tiling on.
+  // Lower with a provisional size; coalescing picks the tunables (elements
+  // per invocation, and the default size from them and the tile shape).
   let ir = lowerKernel(fn, source, args, { file, workgroupSize: requested ?? 128, specializationKey: '', ...(options.namespace ? { namespace: options.namespace } : {}) });
-  const workgroupSize = requested ?? Math.min(128, largestTile(ir.body));
+  const lowered = ir;
+  ir = internalErrorsAt('coalescing', () => coalescing(lowered, options));
+  check(ir, 'lower', false, options);
+  options.onStage?.('lower', ir);
+  for (const pass of pipeline) {
+    ir = internalErrorsAt(pass.name, () => pass.run(ir, options));
+    check(ir, pass.name, pass.tiled, options);
+    options.onStage?.(pass.name, ir);
+  }
   // Everything that can change the WGSL is in the key: the runtime caches pipelines by it.
   const storage = options.limits?.workgroupStorageBytes;
   const key =
-    specializationKey(fn, source, args, workgroupSize) +
+    specializationKey(fn, source, args, ir.workgroupSize) +
     (storage !== undefined && storage !== defaultLimits.workgroupStorageBytes ? `[smem=${storage}]` : '') +
     (options.checkBounds ? '[bounds-checked]' : '') +
     (options.coalesce === false ? '[uncoalesced]' : '') +
     (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
     (useSubgroups(options) ? '[subgroups]' : '');
-  ir = { ...ir, workgroupSize, specializationKey: key };
-  check(ir, 'lower', false, options);
-  options.onStage?.('lower', ir);
-  for (const pass of pipeline) {
-    ir = internalErrorsAt(pass.name, () => pass.run(ir));
-    check(ir, pass.name, pass.tiled, options);
-    options.onStage?.(pass.name, ir);
-  }
+  ir = { ...ir, specializationKey: key };
   const final = ir;
   const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false));
   return { ...compiled, ir };

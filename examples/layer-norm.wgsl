@@ -9,8 +9,8 @@ struct Params {
 
 @group(0) @binding(0) var<storage, read> b0: array<f32>;  // X
 @group(0) @binding(1) var<storage, read_write> b1: array<f32>;  // Y
-@group(0) @binding(2) var<storage, read> b2: array<f32>;  // W
-@group(0) @binding(3) var<storage, read> b3: array<f32>;  // B
+@group(0) @binding(2) var<storage, read> b2: array<vec4<f32>>;  // W
+@group(0) @binding(3) var<storage, read> b3: array<vec4<f32>>;  // B
 @group(0) @binding(4) var<storage, read_write> b4: array<f32>;  // Mean
 @group(0) @binding(5) var<storage, read_write> b5: array<f32>;  // Rstd
 @group(0) @binding(6) var<uniform> params: Params;
@@ -18,7 +18,7 @@ var<workgroup> scratch: array<u32, 128>;
 
 @compute @workgroup_size(128)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
-  let t0_0 = tid;  // #blocked<spt=[1] tpd=[128]> dim 0
+  let t0_0 = tid;  // #blocked<spt=[4] tpd=[128]> dim 0
   // <kernel _layer_norm_fwd_fused>:2: const row = tl.programId(0);
   // <kernel _layer_norm_fwd_fused>:3: X += row * stride;
   let v10: i32 = i32(wid.x) * params.a6;
@@ -37,10 +37,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let v18_2: f32 = v28_2;
     let v18_3: f32 = v28_3;
     // <kernel _layer_norm_fwd_fused>:8: const cols = off + tl.arange(0, BLOCK_SIZE);
-    let v19_0: i32 = i32(t0_0);
-    let v19_1: i32 = (i32(t0_0) + 128i);
-    let v19_2: i32 = (i32(t0_0) + 256i);
-    let v19_3: i32 = (i32(t0_0) + 384i);
+    let v19_0: i32 = i32(t0_0) * 4i;
+    let v19_1: i32 = (i32(t0_0) * 4i + 1i);
+    let v19_2: i32 = (i32(t0_0) * 4i + 2i);
+    let v19_3: i32 = (i32(t0_0) * 4i + 3i);
     let v21_0: i32 = loop17 + v19_0;
     let v21_1: i32 = loop17 + v19_1;
     let v21_2: i32 = loop17 + v19_2;
@@ -102,10 +102,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let v33_2: f32 = v47_2;
     let v33_3: f32 = v47_3;
     // <kernel _layer_norm_fwd_fused>:19: const cols = off + tl.arange(0, BLOCK_SIZE);
-    let v34_0: i32 = i32(t0_0);
-    let v34_1: i32 = (i32(t0_0) + 128i);
-    let v34_2: i32 = (i32(t0_0) + 256i);
-    let v34_3: i32 = (i32(t0_0) + 384i);
+    let v34_0: i32 = i32(t0_0) * 4i;
+    let v34_1: i32 = (i32(t0_0) * 4i + 1i);
+    let v34_2: i32 = (i32(t0_0) * 4i + 2i);
+    let v34_3: i32 = (i32(t0_0) * 4i + 3i);
     let v36_0: i32 = loop32 + v34_0;
     let v36_1: i32 = loop32 + v34_1;
     let v36_2: i32 = loop32 + v34_2;
@@ -181,10 +181,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   // <kernel _layer_norm_fwd_fused>:32: for (let off = 0; off < N; off += BLOCK_SIZE) {
   for (var loop56: i32 = 0i; loop56 < params.a7; loop56 += 512i) {
     // <kernel _layer_norm_fwd_fused>:33: const cols = off + tl.arange(0, BLOCK_SIZE);
-    let v57_0: i32 = i32(t0_0);
-    let v57_1: i32 = (i32(t0_0) + 128i);
-    let v57_2: i32 = (i32(t0_0) + 256i);
-    let v57_3: i32 = (i32(t0_0) + 384i);
+    let v57_0: i32 = i32(t0_0) * 4i;
+    let v57_1: i32 = (i32(t0_0) * 4i + 1i);
+    let v57_2: i32 = (i32(t0_0) * 4i + 2i);
+    let v57_3: i32 = (i32(t0_0) * 4i + 3i);
     let v59_0: i32 = loop56 + v57_0;
     let v59_1: i32 = loop56 + v57_1;
     let v59_2: i32 = loop56 + v57_2;
@@ -199,27 +199,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let v63_1: i32 = v59_1;
     let v63_2: i32 = v59_2;
     let v63_3: i32 = v59_3;
-    var v64_0: f32 = 0f;
-    if (v61_0) { v64_0 = b2[u32(v63_0)]; }
-    var v64_1: f32 = 0f;
-    if (v61_1) { v64_1 = b2[u32(v63_1)]; }
-    var v64_2: f32 = 0f;
-    if (v61_2) { v64_2 = b2[u32(v63_2)]; }
-    var v64_3: f32 = 0f;
-    if (v61_3) { v64_3 = b2[u32(v63_3)]; }
+    var v64v0: vec4<f32> = vec4<f32>(0f, 0f, 0f, 0f);
+    if (v61_0 && v61_1 && v61_2 && v61_3) { v64v0 = b2[u32(v63_0) >> 2u]; } else { if (v61_0) { v64v0.x = b2[u32(v63_0) >> 2u][u32(v63_0) & 3u]; } if (v61_1) { v64v0.y = b2[u32(v63_1) >> 2u][u32(v63_1) & 3u]; } if (v61_2) { v64v0.z = b2[u32(v63_2) >> 2u][u32(v63_2) & 3u]; } if (v61_3) { v64v0.w = b2[u32(v63_3) >> 2u][u32(v63_3) & 3u]; } }
     // <kernel _layer_norm_fwd_fused>:36: const b = tl.load(B + cols, { mask });
     let v66_0: i32 = v59_0;
     let v66_1: i32 = v59_1;
     let v66_2: i32 = v59_2;
     let v66_3: i32 = v59_3;
-    var v67_0: f32 = 0f;
-    if (v61_0) { v67_0 = b3[u32(v66_0)]; }
-    var v67_1: f32 = 0f;
-    if (v61_1) { v67_1 = b3[u32(v66_1)]; }
-    var v67_2: f32 = 0f;
-    if (v61_2) { v67_2 = b3[u32(v66_2)]; }
-    var v67_3: f32 = 0f;
-    if (v61_3) { v67_3 = b3[u32(v66_3)]; }
+    var v67v0: vec4<f32> = vec4<f32>(0f, 0f, 0f, 0f);
+    if (v61_0 && v61_1 && v61_2 && v61_3) { v67v0 = b3[u32(v66_0) >> 2u]; } else { if (v61_0) { v67v0.x = b3[u32(v66_0) >> 2u][u32(v66_0) & 3u]; } if (v61_1) { v67v0.y = b3[u32(v66_1) >> 2u][u32(v66_1) & 3u]; } if (v61_2) { v67v0.z = b3[u32(v66_2) >> 2u][u32(v66_2) & 3u]; } if (v61_3) { v67v0.w = b3[u32(v66_3) >> 2u][u32(v66_3) & 3u]; } }
     // <kernel _layer_norm_fwd_fused>:37: const x = tl.load(X + cols, {
     let v69_0: i32 = v11 + v59_0;
     let v69_1: i32 = v11 + v59_1;
@@ -243,14 +231,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let v74_2: f32 = v72_2 * v53;
     let v74_3: f32 = v72_3 * v53;
     // <kernel _layer_norm_fwd_fused>:42: const y = x_hat * w + b;
-    let v75_0: f32 = v74_0 * v64_0;
-    let v75_1: f32 = v74_1 * v64_1;
-    let v75_2: f32 = v74_2 * v64_2;
-    let v75_3: f32 = v74_3 * v64_3;
-    let v76_0: f32 = v75_0 + v67_0;
-    let v76_1: f32 = v75_1 + v67_1;
-    let v76_2: f32 = v75_2 + v67_2;
-    let v76_3: f32 = v75_3 + v67_3;
+    let v75_0: f32 = v74_0 * v64v0.x;
+    let v75_1: f32 = v74_1 * v64v0.y;
+    let v75_2: f32 = v74_2 * v64v0.z;
+    let v75_3: f32 = v74_3 * v64v0.w;
+    let v76_0: f32 = v75_0 + v67v0.x;
+    let v76_1: f32 = v75_1 + v67v0.y;
+    let v76_2: f32 = v75_2 + v67v0.z;
+    let v76_3: f32 = v75_3 + v67v0.w;
     // <kernel _layer_norm_fwd_fused>:43: tl.store(Y + cols, y, { mask });
     let v78_0: i32 = v12 + v59_0;
     let v78_1: i32 = v12 + v59_1;

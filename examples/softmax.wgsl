@@ -15,20 +15,20 @@ var<private> f32_special: vec3<u32> = vec3<u32>(0x7f800000u, 0xff800000u, 0x7fc0
 
 @compute @workgroup_size(128)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
-  let t0_0 = tid;  // #blocked<spt=[1] tpd=[128]> dim 0
+  let t0_0 = tid;  // #blocked<spt=[4] tpd=[128]> dim 0
   // <kernel softmax_kernel>:2: const row_idx = tl.programId(0);
   // <kernel softmax_kernel>:3: const row_start_ptr = input_ptr + row_idx * input_row_stride;
   let v6: i32 = i32(wid.x) * params.a2;
   let v7: i32 = v6;
   // <kernel softmax_kernel>:4: const col_offsets = tl.arange(0, BLOCK_SIZE);
-  let v8_0: i32 = i32(t0_0);
-  let v8_1: i32 = (i32(t0_0) + 128i);
-  let v8_2: i32 = (i32(t0_0) + 256i);
-  let v8_3: i32 = (i32(t0_0) + 384i);
-  let v8_4: i32 = (i32(t0_0) + 512i);
-  let v8_5: i32 = (i32(t0_0) + 640i);
-  let v8_6: i32 = (i32(t0_0) + 768i);
-  let v8_7: i32 = (i32(t0_0) + 896i);
+  let v8_0: i32 = i32(t0_0) * 4i;
+  let v8_1: i32 = (i32(t0_0) * 4i + 1i);
+  let v8_2: i32 = (i32(t0_0) * 4i + 2i);
+  let v8_3: i32 = (i32(t0_0) * 4i + 3i);
+  let v8_4: i32 = (i32(t0_0) * 4i + 512i);
+  let v8_5: i32 = (i32(t0_0) * 4i + 513i);
+  let v8_6: i32 = (i32(t0_0) * 4i + 514i);
+  let v8_7: i32 = (i32(t0_0) * 4i + 515i);
   // <kernel softmax_kernel>:5: const mask = col_offsets < n_cols;
   let v10_0: bool = v8_0 < params.a4;
   let v10_1: bool = v8_1 < params.a4;

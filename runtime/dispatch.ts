@@ -47,6 +47,8 @@ export interface LaunchArgs {
 interface BoundTensor {
   readonly binding: number;
   readonly tensor: Tensor;
+  /** Bytes to bind: the tensor's, rounded up to whole vectors for a vectorized binding. */
+  readonly size: number;
 }
 
 /**
@@ -266,7 +268,7 @@ function bindTensors(
           'split it into views no larger than that and launch once per view',
       );
     }
-    bound.push({ binding: binding.binding, tensor });
+    bound.push({ binding: binding.binding, tensor, size: bindingSize(tensor, binding.vectorWidth) });
   }
   checkWritableAliasing(manifest, bound);
   return bound;
@@ -356,7 +358,7 @@ function sameBindings(a: readonly BoundTensor[], b: readonly BoundTensor[]): boo
     const y = b[i];
     if (x === undefined || y === undefined) return false;
     if (x.binding !== y.binding || x.tensor.storage !== y.tensor.storage) return false;
-    if (x.tensor.byteOffset !== y.tensor.byteOffset || x.tensor.byteLength !== y.tensor.byteLength) return false;
+    if (x.tensor.byteOffset !== y.tensor.byteOffset || x.size !== y.size) return false;
   }
   return true;
 }
@@ -374,7 +376,7 @@ function bindGroupFor(
     return last.bindGroup;
   }
   const key = bound
-    .map(({ tensor }) => `${tensor.storage.id}@${tensor.byteOffset}+${tensor.byteLength}`)
+    .map(({ tensor, size }) => `${tensor.storage.id}@${tensor.byteOffset}+${size}`)
     .join(',');
   const cached = entry.bindGroups.get(key);
   if (cached !== undefined) {
@@ -385,9 +387,9 @@ function bindGroupFor(
     lastBindGroups.set(entry, { bound, key, bindGroup: cached });
     return cached;
   }
-  const entries: GPUBindGroupEntry[] = bound.map(({ binding, tensor }) => ({
+  const entries: GPUBindGroupEntry[] = bound.map(({ binding, tensor, size }) => ({
     binding,
-    resource: { buffer: tensor.buffer, offset: tensor.byteOffset, size: tensor.byteLength },
+    resource: { buffer: tensor.buffer, offset: tensor.byteOffset, size },
   }));
   if (entry.uniformBuffer !== null && entry.manifest.uniformBinding !== null) {
     entries.push({
@@ -415,6 +417,20 @@ function keyCount(record: object): number {
   let count = 0;
   for (const key in record) if (Object.hasOwn(record, key)) count++;
   return count;
+}
+
+/**
+ * A binding the shader views as vecN covers whole vectors: the tensor's bytes
+ * rounded up (tensors are allocated in 16-byte granules and views start at
+ * minStorageBufferOffsetAlignment, so the rounded range stays in the buffer).
+ * The extra elements are never touched: vector accesses are issued only
+ * for runs whose every lane is live, partial runs go element by element.
+ */
+function bindingSize(tensor: Tensor, vectorWidth: number | undefined): number {
+  if (vectorWidth === undefined || vectorWidth <= 1) return tensor.byteLength;
+  const granule = vectorWidth * BYTES_PER_ELEMENT;
+  const rounded = Math.ceil(tensor.byteLength / granule) * granule;
+  return Math.min(rounded, tensor.buffer.size - tensor.byteOffset);
 }
 
 function listOrNone(names: readonly string[]): string {

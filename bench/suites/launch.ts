@@ -51,7 +51,9 @@ function rawLauncher(ctx: BenchContext, compiled: CompiledKernel, tensors: Reado
   const entries: GPUBindGroupEntry[] = manifest.buffers.map((b) => {
     const t = tensors[b.param];
     if (t === undefined) throw new Error(`raw launch: no tensor for '${b.param}'`);
-    return { binding: b.binding, resource: { buffer: t.buffer, offset: t.byteOffset, size: t.byteLength } };
+    // A vectorized binding covers whole vectors, as the runtime binds it.
+    const granule = 4 * (b.vectorWidth ?? 1);
+    return { binding: b.binding, resource: { buffer: t.buffer, offset: t.byteOffset, size: Math.ceil(t.byteLength / granule) * granule } };
   });
   if (manifest.uniformBinding !== null) {
     const uniform = gpu.createBuffer({ size: Math.max(16, manifest.uniformSize), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });

@@ -26,7 +26,14 @@ export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLi
   kernel.params.forEach((p) => {
     if (p.role === 'buffer' && p.dtype) {
       const binding = buffers.length;
-      buffers.push({ kind: 'buffer', param: p.name, binding, dtype: p.dtype, access: e.storedBindings.has(binding) ? 'read_write' : 'read' });
+      buffers.push({
+        kind: 'buffer',
+        param: p.name,
+        binding,
+        dtype: p.dtype,
+        access: e.storedBindings.has(binding) ? 'read_write' : 'read',
+        ...(e.vectorBindings.has(binding) ? { vectorWidth: 4 } : {}),
+      });
     }
     if (p.role === 'scalar' && p.dtype) uniforms.push({ param: p.name, dtype: p.dtype, offset: uniforms.length * 4 });
   });
@@ -49,7 +56,8 @@ export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLi
   }
   for (const b of buffers) {
     const access = b.access === 'read_write' ? 'read_write' : 'read';
-    header.push(`@group(0) @binding(${b.binding}) var<storage, ${access}> b${b.binding}: array<${wgslType[b.dtype]}>;  // ${safeName(b.param)}`);
+    const element = b.vectorWidth ? `vec${b.vectorWidth}<${wgslType[b.dtype]}>` : wgslType[b.dtype];
+    header.push(`@group(0) @binding(${b.binding}) var<storage, ${access}> b${b.binding}: array<${element}>;  // ${safeName(b.param)}`);
   }
   if (uniformBinding !== null) header.push(`@group(0) @binding(${uniformBinding}) var<uniform> params: Params;`);
   if (boundsBinding !== null) {

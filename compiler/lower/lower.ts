@@ -77,7 +77,7 @@ class Lowerer extends ExpressionLowerer {
       const value = ir(this.b.argument(index, p.name, type, p.span));
       this.paramValues.set(p.name, value);
       this.root.declare(p.name, value, false);
-      return { name: p.name, role: arg.role, dtype: arg.dtype };
+      return { name: p.name, role: arg.role, dtype: arg.dtype, ...(arg.divisibility !== undefined && arg.divisibility > 1 ? { divisibility: arg.divisibility } : {}) };
     });
   }
 

@@ -78,6 +78,8 @@ function attributes(op: SimpleOp): string {
       return `${op.op},${op.axis}`;
     case 'load':
       return `${op.mask ? 'm' : ''}${op.other ? 'o' : ''}`;
+    case 'hint':
+      return `${op.hint}=${op.values.join(',')}`;
     default:
       return '';
   }

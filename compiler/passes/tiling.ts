@@ -23,7 +23,7 @@ export interface TilingOptions {
 }
 
 export function tiling(kernel: KernelIR, options: TilingOptions = {}): KernelIR {
-  return new Tiler(kernel, options.vector ?? 1).run();
+  return new Tiler(kernel, options.vector ?? kernel.elementsPerInvocation ?? 1).run();
 }
 
 /** The largest rank-2 shape in the kernel; all 2D tiles share its layout. */
@@ -105,6 +105,7 @@ class Tiler extends Rewriter {
       case 'expandDims':
       case 'unary':
       case 'cast':
+      case 'hint':
         return this.isCheap(op.operand);
       case 'binary':
         return this.isCheap(op.lhs) && this.isCheap(op.rhs);
@@ -266,6 +267,7 @@ function elementwiseOperands(op: SimpleOp): Value[] {
     case 'unary':
     case 'cast':
     case 'broadcast':
+    case 'hint':
       return [op.operand];
     case 'fma':
       return [op.a, op.b, op.c];

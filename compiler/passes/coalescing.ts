@@ -1,0 +1,96 @@
+// Coalescing: choose how many contiguous elements each invocation handles
+// along the fastest-varying (last) dimension, so that adjacent invocations
+// touch adjacent memory and each invocation's elements can move as one vector,
+// and from it the default workgroup size (the kernel's two tunables).
+//
+// Assumes: untiled IR (the compiler calls it right after lowering, since the
+// workgroup size is part of the specialization key).
+// Rewrites: nothing but the kernel's `elementsPerInvocation` E and
+// `workgroupSize`. Tiling turns E into every blocked layout's sizePerThread
+// along the last dimension; threads are laid out along the last dimension
+// first, so invocation t covers elements [E t, E t + E) of a row: a
+// coalesced, vectorizable run.
+// Guarantees: E is a power of two, at most 4 (a 16-byte vec4 of 4-byte
+// elements, as Triton's 128-bit accesses), at most the smallest last
+// dimension that memory is accessed with, and no more than axis-info proves
+// contiguous for those accesses; 1 when no access is contiguous (strided
+// or gathered addresses gain nothing from a run per invocation) or when
+// coalescing is turned off. An explicit elementsPerInvocation option wins.
+//
+// Layouts are row-major only (the last dimension is the fastest): a tile whose
+// memory is contiguous along dimension 0 (a transposed access) keeps the
+// row-major layout and gets E = 1.
+
+import { analyzeAxisInfo } from '../analysis/axis-info.js';
+import { blocksOf, resultsOf, type Block, type KernelIR, type Value } from '../ir/ops.js';
+import { CompileError } from '../errors.js';
+import { isPowerOfTwo, numel } from '../ir/types.js';
+
+/** 16 bytes of 4-byte elements: the widest WGSL vector access. */
+export const MAX_VECTOR_WIDTH = 4;
+
+export interface CoalescingOptions {
+  /** False: one element per invocation (the uncoalesced baseline). */
+  readonly coalesce?: boolean;
+  /** The user's choice, used as given (a power of two). */
+  readonly elementsPerInvocation?: number;
+  /** The user's invocations per workgroup; without it the pass picks the default. */
+  readonly invocations?: number;
+}
+
+export function coalescing(kernel: KernelIR, options: CoalescingOptions = {}): KernelIR {
+  const requested = options.elementsPerInvocation;
+  if (requested !== undefined && (!isPowerOfTwo(requested) || requested > 64))
+    throw new CompileError('launch', `elementsPerInvocation must be a power of two up to 64, got ${requested}`);
+  const elements = requested ?? (options.coalesce === false ? 1 : chooseElements(kernel));
+  // The default workgroup: enough invocations to give the largest tile E
+  // elements each, at most DEFAULT_MAX_INVOCATIONS (below every device's
+  // maxComputeInvocationsPerWorkgroup of at least 256; fewer invocations
+  // also mean fewer rounds in cross-invocation reductions).
+  const workgroupSize = options.invocations ?? Math.max(1, Math.min(DEFAULT_MAX_INVOCATIONS, Math.floor(largestTile(kernel.body) / elements)));
+  return { ...kernel, elementsPerInvocation: elements, workgroupSize };
+}
+
+/** The default cap on invocations per workgroup (Triton's num_warps=4). */
+export const DEFAULT_MAX_INVOCATIONS = 128;
+
+/** Largest tile (elements) anywhere in the kernel. */
+function largestTile(block: Block): number {
+  let best = 1;
+  for (const op of block.ops) {
+    for (const v of resultsOf(op)) best = Math.max(best, numel(v.type.shape));
+    for (const b of blocksOf(op)) best = Math.max(best, largestTile(b));
+  }
+  return best;
+}
+
+function chooseElements(kernel: KernelIR): number {
+  const info = analyzeAxisInfo(kernel);
+  let best = 0;
+  let smallestLast = Infinity;
+  const consider = (ptr: Value): void => {
+    const shape = ptr.type.shape;
+    if (shape.length === 0) return;
+    const last = shape.length - 1;
+    const size = shape[last] ?? 1;
+    smallestLast = Math.min(smallestLast, size);
+    const contiguity = info.get(ptr.id)?.contiguity[last] ?? 1;
+    best = Math.max(best, Math.min(MAX_VECTOR_WIDTH, largestPowerOfTwoDividing(contiguity), size));
+  };
+  const visit = (block: Block): void => {
+    for (const op of block.ops) {
+      if (op.kind === 'load' || op.kind === 'store') consider(op.ptr);
+      blocksOf(op).forEach(visit);
+    }
+  };
+  visit(kernel.body);
+  if (best === 0) return 1;
+  // Every accessed tile must still hold whole runs along its last dimension.
+  return Math.max(1, Math.min(best, largestPowerOfTwoDividing(smallestLast)));
+}
+
+function largestPowerOfTwoDividing(n: number): number {
+  let d = 1;
+  while (d < 1 << 30 && n % (d * 2) === 0) d *= 2;
+  return d;
+}
