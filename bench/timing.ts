@@ -6,7 +6,7 @@
 // `queue.onSubmittedWorkDone`, which also counts submission and the wake-up.
 //
 // Runs of several candidates are interleaved in rounds (each candidate once per
-// round), so load from other processes falls on all of them alike and the
+// round, the starting candidate rotating), so load from other processes falls on all of them alike and the
 // ratios between them stay fair even when absolute times wander.
 
 import type { TesseraDevice } from '../index.js';
@@ -104,7 +104,12 @@ export async function measureInterleaved(
   for (let i = 0; i < warmup; i++) for (const c of candidates) await c.run();
   const samples = candidates.map((): number[] => []);
   for (let round = 0; round < runs; round++) {
-    for (const [i, c] of candidates.entries()) samples[i]?.push(await c.run());
+    // Each round starts one candidate later, so none always runs right after the same neighbour.
+    for (let k = 0; k < candidates.length; k++) {
+      const i = (k + round) % candidates.length;
+      const c = candidates[i];
+      if (c !== undefined) samples[i]?.push(await c.run());
+    }
   }
   return samples.map((s) => summarize(s));
 }

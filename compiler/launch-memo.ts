@@ -9,41 +9,16 @@
 // seen) and the options match. Anything else takes the full path.
 
 import type { TesseraDevice } from '../runtime/device.js';
+import { RecordSnapshot } from '../runtime/record-snapshot.js';
 import type { Tensor } from '../runtime/tensor.js';
 import type { CompileResult } from './compile.js';
 
 /** Options that do not change which compiled kernel a launch uses. */
 const PER_LAUNCH_OPTIONS: ReadonlySet<string> = new Set(['wait', 'timestampWrites']);
 
-/** Own enumerable entries in for-in order, without the per-launch options. */
-function snapshot(record: object, skip: ReadonlySet<string>): [string[], unknown[]] {
-  const keys: string[] = [];
-  const values: unknown[] = [];
-  for (const key in record) {
-    if (!Object.hasOwn(record, key) || skip.has(key)) continue;
-    keys.push(key);
-    values.push(Reflect.get(record, key));
-  }
-  return [keys, values];
-}
-
-function unchanged(record: object, keys: readonly string[], values: readonly unknown[], skip: ReadonlySet<string>): boolean {
-  let i = 0;
-  for (const key in record) {
-    if (!Object.hasOwn(record, key) || skip.has(key)) continue;
-    if (keys[i] !== key || values[i] !== Reflect.get(record, key)) return false;
-    i++;
-  }
-  return i === keys.length;
-}
-
-const NOTHING: ReadonlySet<string> = new Set();
-
 export class LaunchMemo<Args> {
-  private readonly argKeys: string[];
-  private readonly argValues: unknown[];
-  private readonly optionKeys: string[];
-  private readonly optionValues: unknown[];
+  private readonly argValues: RecordSnapshot;
+  private readonly optionValues: RecordSnapshot;
 
   constructor(
     private readonly input: object,
@@ -55,16 +30,12 @@ export class LaunchMemo<Args> {
     readonly tensors: Readonly<Record<string, Tensor>>,
     readonly scalars: Readonly<Record<string, number>>,
   ) {
-    [this.argKeys, this.argValues] = snapshot(input, NOTHING);
-    [this.optionKeys, this.optionValues] = snapshot(options, PER_LAUNCH_OPTIONS);
+    this.argValues = new RecordSnapshot(input);
+    this.optionValues = new RecordSnapshot(options, PER_LAUNCH_OPTIONS);
   }
 
   /** True when `input` is the remembered argument object, unchanged, and `options` compile the same. */
   matches(input: object, options: object): boolean {
-    return (
-      input === this.input &&
-      unchanged(input, this.argKeys, this.argValues, NOTHING) &&
-      unchanged(options, this.optionKeys, this.optionValues, PER_LAUNCH_OPTIONS)
-    );
+    return input === this.input && this.argValues.matches(input) && this.optionValues.matches(options);
   }
 }

@@ -16,10 +16,12 @@ import { gbpsOf, gflopsOf } from './kernels.js';
 
 export const CEILING_FLOATS = 16 * 1024 * 1024;
 
-function fastest<T>(shapes: readonly T[], measured: readonly Measured[]): T {
+/** The shape with the highest rate (shapes may do different amounts of work). */
+function fastest<T>(shapes: readonly T[], measured: readonly Measured[], rate: (m: Measured) => number): T {
   let best = 0;
   measured.forEach((m, i) => {
-    if (m.summary.median < (measured[best]?.summary.median ?? Infinity)) best = i;
+    const current = measured[best];
+    if (current === undefined || rate(m) > rate(current)) best = i;
   });
   const shape = shapes[best];
   if (shape === undefined) throw new Error('ceilings: nothing measured');
@@ -39,8 +41,8 @@ export const ceilingsSuite: Suite = {
       tuning,
       FMA_SHAPES.map((s) => fmaWorkload(device, timer, s)),
     );
-    ctx.copyShape = fastest(COPY_SHAPES, copies);
-    ctx.fmaShape = fastest(FMA_SHAPES, fmas);
+    ctx.copyShape = fastest(COPY_SHAPES, copies, gbpsOf);
+    ctx.fmaShape = fastest(FMA_SHAPES, fmas, gflopsOf);
     const row = (m: Measured, rate: string, chosen: boolean): string[] => [
       m.candidate.name,
       m.candidate.size,

@@ -28,6 +28,9 @@ interface Sample {
 
 type Launcher = () => Promise<void> | void;
 
+/** Samples are short (a few ms each), so take more of them than kernel timings do. */
+const samplesPerPath = (ctx: BenchContext): number => Math.max(30, ctx.runs);
+
 async function sample(ctx: BenchContext, launch: Launcher): Promise<Sample> {
   const pending: (Promise<void> | void)[] = [];
   const start = performance.now();
@@ -98,8 +101,10 @@ export const launchSuite: Suite = {
     };
     const names = Object.keys(launchers);
     const samples = new Map<string, Sample[]>(names.map((n) => [n, []]));
-    for (let round = -1; round < ctx.runs; round++) {
-      for (const name of names) {
+    for (let round = -1; round < samplesPerPath(ctx); round++) {
+      // The starting path rotates, so none always runs right after the same neighbour.
+      for (let k = 0; k < names.length; k++) {
+        const name = names[(k + names.length + round) % names.length] ?? '';
         const launcher = launchers[name];
         if (launcher === undefined) continue;
         const s = await sample(ctx, launcher);
@@ -120,7 +125,7 @@ export const launchSuite: Suite = {
     return {
       sections: [
         {
-          title: `Launch overhead (cached kernel, ${LAUNCHES} launches per sample, ${ctx.runs} samples)`,
+          title: `Launch overhead (cached kernel, ${LAUNCHES} launches per sample, ${samplesPerPath(ctx)} samples per path)`,
           header: ['launch path', 'issue us/launch: median (min-max)', 'end-to-end us/launch: median (min-max)', 'issue vs raw'],
           rows: stats.map((s) => [s.name, us(s.issue), us(s.total), `${(s.issue.median / raw.issue.median).toFixed(2)}x`]),
           notes: [

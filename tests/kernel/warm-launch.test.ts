@@ -74,3 +74,38 @@ describe('warm launches', () => {
     expect([...(await out.read())]).toEqual(scaled(x, -0.5));
   });
 });
+
+describe('warm dispatches', () => {
+  it('refuses a repeated launch once one of its tensors was destroyed', async () => {
+    const device = await testDevice();
+    const k = kernel(scaleSource.replace('scaleWarm(', 'scaleWarmDestroyed('), { constexprs: ['BLOCK'], types: { factor: 'f32' } });
+    const n = 64;
+    const out = device.empty('f32', n);
+    const x = device.tensor(new Float32Array(n).fill(2));
+    const args = { x, out, n, factor: 3, BLOCK: 64 };
+    await k.launch(1, args);
+    await k.launch(1, args);
+    expect([...(await out.read())]).toEqual(new Array(n).fill(6));
+    x.destroy();
+    await expect(k.launch(1, args)).rejects.toThrow(/after destroy\(\)/);
+  });
+
+  it('sees a scalar changed in the same scalars object passed to dispatch', async () => {
+    const device = await testDevice();
+    const k = kernel(scaleSource.replace('scaleWarm(', 'scaleWarmDispatch('), { constexprs: ['BLOCK'], types: { factor: 'f32' } });
+    const n = 100;
+    const x = Float32Array.from({ length: n }, (_, i) => i + 0.5);
+    const out = device.empty('f32', n);
+    const tx = device.tensor(x);
+    const compiled = k.compile({ x: tx, out, n, factor: 1, BLOCK: 128 }, { device });
+    const { dispatch } = await import('../../index.js');
+    const tensors = { x: tx, out };
+    const scalars: Record<string, number> = { n, factor: 2 };
+    await dispatch(device, compiled, { tensors, scalars, grid: [1] });
+    await dispatch(device, compiled, { tensors, scalars, grid: [1] });
+    expect([...(await out.read())]).toEqual(scaled(x, 2));
+    scalars.factor = -1;
+    void dispatch(device, compiled, { tensors, scalars, grid: [1] });
+    expect([...(await out.read())]).toEqual(scaled(x, -1));
+  });
+});
