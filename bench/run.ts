@@ -9,7 +9,7 @@
 //
 // Options: --runs N (timed runs per candidate, default 15), --warmup N
 // (default 3), --wall-clock (time with submit -> done even with timestamps),
-// --only name,name (run some suites; the ceilings always run), --out FILE.
+// --only name,name (run some suites, and the ceilings if they need them), --out FILE.
 
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -58,7 +58,8 @@ async function main(): Promise<void> {
   const only = opts.only?.split(',').map((s) => s.trim());
   const unknown = only?.filter((name) => !suites.some((s) => s.name === name)) ?? [];
   if (unknown.length) throw new Error(`unknown suite(s): ${unknown.join(', ')}`);
-  const selected = suites.filter((s) => !only || only.includes(s.name) || s === ceilingsSuite);
+  const wanted = suites.filter((s) => !only || only.includes(s.name));
+  const selected = suites.filter((s) => wanted.includes(s) || (s === ceilingsSuite && wanted.some((w) => w.usesCeilings)));
 
   const started = performance.now();
   const loadAtStart = describeLoad();

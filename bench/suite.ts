@@ -73,6 +73,8 @@ export interface SuiteResult {
 
 export interface Suite {
   readonly name: string;
+  /** Measures against the copy/FMA ceilings (so the ceilings suite must run first). */
+  readonly usesCeilings?: boolean;
   readonly run: (ctx: BenchContext) => Promise<SuiteResult>;
 }
 

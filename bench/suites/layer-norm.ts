@@ -28,6 +28,7 @@ export const LAYER_NORM_COLS = 1024;
 
 export const layerNormSuite: Suite = {
   name: 'layer-norm',
+  usesCeilings: true,
   run: async (ctx) => {
     const { device } = ctx;
     const [rows, cols] = [LAYER_NORM_ROWS, LAYER_NORM_COLS];

@@ -26,6 +26,7 @@ export const SOFTMAX_COLS = 1024;
 
 export const softmaxSuite: Suite = {
   name: 'softmax',
+  usesCeilings: true,
   run: async (ctx) => {
     const { device } = ctx;
     const [rows, cols] = [SOFTMAX_ROWS, SOFTMAX_COLS];

@@ -31,6 +31,7 @@ function check(what: string, actual: Float32Array, x: Float32Array, y: Float32Ar
 
 export const vectorAddSuite: Suite = {
   name: 'vector-add',
+  usesCeilings: true,
   run: async (ctx) => {
     const { device, timer } = ctx;
     const n = VECTOR_N;
