@@ -15,6 +15,7 @@ import { lowerKernel, type ArgSpec } from './lower/lower.js';
 import { canonicalize } from './passes/canonicalize.js';
 import { coalescing } from './passes/coalescing.js';
 import { masking } from './passes/masking.js';
+import { removeConversions } from './passes/remove-conversions.js';
 import { vectorize } from './passes/vectorize.js';
 import { tiling } from './passes/tiling.js';
 
@@ -29,6 +30,7 @@ export interface Pass {
 export const pipeline: readonly Pass[] = [
   { name: 'canonicalize', run: (k) => canonicalize(k), tiled: false },
   { name: 'tiling', run: (k) => tiling(k), tiled: true },
+  { name: 'remove-conversions', run: (k) => removeConversions(k), tiled: true },
   { name: 'masking', run: (k) => masking(k), tiled: true },
   // Tiling rematerializes index math per layout and masking adds constants:
   // merge what became duplicate.
@@ -132,7 +134,7 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     (useSubgroups(options) ? '[subgroups]' : '');
   ir = { ...ir, specializationKey: key };
   const final = ir;
-  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false));
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, useSubgroups(options)));
   return { ...compiled, ir };
 }
 

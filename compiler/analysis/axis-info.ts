@@ -236,8 +236,11 @@ function binary(op: string, a: AxisInfo, b: AxisInfo, r: Value): AxisInfo {
         constancy,
       };
     case 'mul': {
+      // Within a contiguous run only the first element has the run's
+      // divisibility ([8, 9, 10, ...] counts as 1): each element is scaled.
+      const elementDiv = (x: AxisInfo, d: number): number => ((x.contiguity[d] ?? 1) > 1 ? 1 : (x.divisibility[d] ?? 1));
       const cap = (x: number): number => Math.min(MAX_DIVISIBILITY, x);
-      return { contiguity: ones, divisibility: a.divisibility.map((da, d) => cap(da * (b.divisibility[d] ?? 1))), constancy };
+      return { contiguity: ones, divisibility: a.divisibility.map((_, d) => cap(elementDiv(a, d) * elementDiv(b, d))), constancy };
     }
     case 'lt':
     case 'ge':

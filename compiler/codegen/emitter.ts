@@ -53,11 +53,15 @@ export class Emitter implements ThreadIndexNamer {
   readonly accessSites: AccessSite[] = [];
   /** Bindings declared as arrays of vec4 (some access to them is vectorized). */
   readonly vectorBindings: ReadonlySet<number>;
+  /** Set when emitted code calls subgroup builtins (the module then enables `subgroups`). */
+  subgroupsUsed = false;
 
   constructor(
     readonly kernel: KernelIR,
     readonly limits: CodegenLimits,
     readonly boundsCheck = false,
+    /** The device has the `subgroups` feature and the compile allows it. */
+    readonly subgroups = false,
   ) {
     this.vectorBindings = boundsCheck ? new Set() : vectorizedBindings(kernel);
   }

@@ -43,16 +43,36 @@ export function coalescing(kernel: KernelIR, options: CoalescingOptions = {}): K
   if (requested !== undefined && (!isPowerOfTwo(requested) || requested > 64))
     throw new CompileError('launch', `elementsPerInvocation must be a power of two up to 64, got ${requested}`);
   const elements = requested ?? (options.coalesce === false ? 1 : chooseElements(kernel));
-  // The default workgroup: enough invocations to give the largest tile E
-  // elements each, at most DEFAULT_MAX_INVOCATIONS (below every device's
-  // maxComputeInvocationsPerWorkgroup of at least 256; fewer invocations
-  // also mean fewer rounds in cross-invocation reductions).
-  const workgroupSize = options.invocations ?? Math.max(1, Math.min(DEFAULT_MAX_INVOCATIONS, Math.floor(largestTile(kernel.body) / elements)));
-  return { ...kernel, elementsPerInvocation: elements, workgroupSize };
+  return { ...kernel, elementsPerInvocation: elements, workgroupSize: options.invocations ?? defaultInvocations(kernel.body, elements) };
 }
 
-/** The default cap on invocations per workgroup (Triton's num_warps=4). */
+/** The default cap on invocations per workgroup (Triton's num_warps=4; every device allows at least 256). */
 export const DEFAULT_MAX_INVOCATIONS = 128;
+/** Elements per invocation that kernels with cross-invocation steps (reductions, layout conversions) aim for. */
+export const ELEMENTS_PER_INVOCATION_WITH_BARRIERS = 16;
+/** Fewest invocations the default gives a large tile (one warp on most GPUs). */
+const MIN_DEFAULT_INVOCATIONS = 32;
+
+/**
+ * The default workgroup size: enough invocations for the largest tile to give
+ * each its E elements, capped at DEFAULT_MAX_INVOCATIONS. A kernel that moves
+ * data between invocations (a reduction, a layout conversion) pays per
+ * invocation at every barrier, so it aims for 16 elements each, but keeps at
+ * least a warp's worth: fewer, busier invocations measured faster for
+ * softmax (64 invocations for a 1024-wide row) on the reference device, and
+ * subgroup reductions need fewer rounds with fewer subgroups.
+ */
+function defaultInvocations(body: Block, elements: number): number {
+  const tile = largestTile(body);
+  const perInvocation = hasCrossInvocationOps(body) ? Math.max(elements, ELEMENTS_PER_INVOCATION_WITH_BARRIERS) : elements;
+  const wanted = Math.floor(tile / perInvocation);
+  const floor = Math.min(MIN_DEFAULT_INVOCATIONS, Math.max(1, Math.floor(tile / elements)));
+  return Math.max(1, floor, Math.min(DEFAULT_MAX_INVOCATIONS, wanted));
+}
+
+function hasCrossInvocationOps(block: Block): boolean {
+  return block.ops.some((op) => op.kind === 'reduce' || op.kind === 'argReduce' || op.kind === 'reshape' || blocksOf(op).some(hasCrossInvocationOps));
+}
 
 /** Largest tile (elements) anywhere in the kernel. */
 function largestTile(block: Block): number {
