@@ -33,10 +33,10 @@ function typed(value: Value): string {
   return `${typeToString(value.type)}${layout}`;
 }
 
-/** `vector=4` (one mask per vector: `vector=4/m`), or nothing for scalar accesses. */
-function vectorAttr(vector: VectorAccess | undefined): string {
+/** `vector=4` (a mask constant per vector: `vector=4/m`), or nothing for scalar accesses. */
+function vectorAttr(vector: VectorAccess | undefined, masked: boolean): string {
   if (!vector) return '';
-  return `vector=${vector.width}${vector.maskPerVector ? '/m' : ''}`;
+  return `vector=${vector.width}${masked && vector.maskPerVector ? '/m' : ''}`;
 }
 
 function attrs(op: Op): string {
@@ -71,11 +71,11 @@ function attrs(op: Op): string {
     case 'hint':
       return `${op.hint}=[${op.values.join(',')}] ${v(op.operand)}`;
     case 'load':
-      return [v(op.ptr), op.mask ? `mask=${v(op.mask)}` : '', op.other ? `other=${v(op.other)}` : '', vectorAttr(op.vector)]
+      return [v(op.ptr), op.mask ? `mask=${v(op.mask)}` : '', op.other ? `other=${v(op.other)}` : '', vectorAttr(op.vector, op.mask !== undefined)]
         .filter(Boolean)
         .join(', ');
     case 'store':
-      return [v(op.ptr), v(op.value), op.mask ? `mask=${v(op.mask)}` : '', vectorAttr(op.vector)].filter(Boolean).join(', ');
+      return [v(op.ptr), v(op.value), op.mask ? `mask=${v(op.mask)}` : '', vectorAttr(op.vector, op.mask !== undefined)].filter(Boolean).join(', ');
     case 'reduce':
     case 'argReduce':
       return `${op.op} ${v(op.operand)}, axis=${op.axis}`;
