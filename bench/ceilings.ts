@@ -26,8 +26,8 @@ export interface CopyShape {
 
 export const COPY_SHAPES: readonly CopyShape[] = [
   { workgroup: 256, vecs: 4, order: 'strided' },
-  { workgroup: 64, vecs: 4, order: 'strided' },
   { workgroup: 64, vecs: 8, order: 'contiguous' },
+  { workgroup: 128, vecs: 8, order: 'contiguous' },
   { workgroup: 256, vecs: 4, order: 'contiguous' },
   { workgroup: 256, vecs: 8, order: 'contiguous' },
   { workgroup: 64, vecs: 16, order: 'contiguous' },
