@@ -1,10 +1,9 @@
 // Launch overhead: the host cost of launching a cached kernel. The same WGSL
 // (Tessera's vector add on a small vector, so GPU time stays small) is
 // launched LAUNCHES times back to back, several ways, interleaved per round:
-//   - Kernel.launch without waiting, the same argument object each time (the
-//     user-facing path; repeats take its warm shortcuts), and with a new
-//     argument object each launch (the full path: specialization, cache
-//     lookup, validation, uniforms, bind group, submit),
+//   - Kernel.launch without waiting, with the same argument object each time
+//     and with a fresh object literal each time (the user-facing path; equal
+//     arguments take its warm shortcuts, see compiler/launch-memo.ts),
 //   - the runtime's dispatch() with a compiled kernel (no Kernel layer),
 //   - raw Dawn: createCommandEncoder / beginComputePass / setPipeline /
 //     setBindGroup / dispatchWorkgroups / end / submit per launch, with the
@@ -98,8 +97,8 @@ export const launchSuite: Suite = {
     const scalars = Object.fromEntries(compiled.manifest.uniforms.map((u) => [u.param, N]));
     const launchers: Record<string, Launcher> = {
       'Kernel.launch (Tessera)': () => addKernel.launch(grid, args),
-      // A new argument object per launch misses Kernel.launch's memo (the full path).
-      'Kernel.launch, new args object each launch': () => addKernel.launch(grid, { ...args }),
+      // A new argument object per launch, as Triton-style code writes it (compared by value).
+      'Kernel.launch, new args object literal each launch': () => addKernel.launch(grid, { ...args }),
       'dispatch() (Tessera runtime, compiled kernel)': () => dispatch(device, compiled, { tensors, scalars, grid: [grid] }),
       'raw Dawn dispatch (same WGSL)': rawLauncher(ctx, compiled, tensors, scalars),
     };

@@ -43,6 +43,26 @@ describe('warm launches', () => {
     steps.forEach(([, factor], i) => expect([...(results[i] ?? [])]).toEqual(scaled(x, factor)));
   });
 
+  it('compares fresh argument objects by value: equal ones repeat, different ones are seen', async () => {
+    const device = await testDevice();
+    const k = kernel(scaleSource.replace('scaleWarm(', 'scaleWarmFresh('), { constexprs: ['BLOCK'], types: { factor: 'f32' } });
+    const n = 500;
+    const x = Float32Array.from({ length: n }, (_, i) => i * 0.1 - 20);
+    const tx = device.tensor(x);
+    const [a, b] = [device.empty('f32', n), device.empty('f32', n)];
+    const reads: Promise<Float32Array>[] = [];
+    const steps: [typeof a, number][] = [[a, 2], [a, 2], [b, 2], [b, -3], [a, -3], [a, 0.5]];
+    for (const [out, factor] of steps) {
+      void k.launch(4, { x: tx, out, n, factor, BLOCK: 128 });
+      reads.push(out.read());
+    }
+    const results = await Promise.all(reads);
+    steps.forEach(([, factor], i) => expect([...(results[i] ?? [])]).toEqual(scaled(x, factor)));
+    // Positional and named arguments never stand in for each other.
+    await k.launch(4, [tx, b, n, 7, 128]);
+    expect([...(await b.read())]).toEqual(scaled(x, 7));
+  });
+
   it('does not reuse the previous specialization when only the options change', async () => {
     const device = await testDevice();
     const k = kernel(scaleSource.replace('scaleWarm(', 'scaleWarmOptions('), { constexprs: ['BLOCK'], types: { factor: 'f32' } });
