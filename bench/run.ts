@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     fmaShape: FMA_SHAPES[0] ?? { workgroup: 64, chains: 8, form: 'fma' },
     tfjs,
   };
-  console.log(`device: ${device.name}\nclock: ${describeClock(timer.clock)}\nload at start: ${loadAtStart}\n`);
+  console.log(`device: ${device.name}\nclock: ${describeClock(timer.clock, device.features.has('timestamp-query'))}\nload at start: ${loadAtStart}\n`);
 
   const results: SuiteResult[] = [];
   const failures: string[] = [];
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     device: device.name,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     load: `at start ${loadAtStart}; at end ${describeLoad()}`,
-    clock: describeClock(timer.clock),
+    clock: describeClock(timer.clock, device.features.has('timestamp-query')),
     runs: opts.runs,
     warmup: opts.warmup,
     node: `Node ${process.version}`,

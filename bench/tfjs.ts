@@ -94,6 +94,17 @@ function dispose(result: TfjsResult): void {
   else for (const t of result) t.dispose();
 }
 
+/**
+ * Submits what tfjs has recorded but not yet submitted (it batches dispatches
+ * into one open compute pass). The pass must be ended first: finishing an
+ * encoder with an open pass is invalid, and the whole submission would be dropped.
+ */
+function flush(backend: WebGPUBackend): void {
+  backend.ensureCommandEncoderReady();
+  backend.endComputePassEncoder();
+  backend.submitQueue();
+}
+
 /** Milliseconds of GPU work of one call of `fn` (kernel time, no readback). */
 export async function timeTfjsOnce(tfjs: Tfjs, fn: () => TfjsResult): Promise<number> {
   let result: TfjsResult = undefined;
@@ -108,7 +119,7 @@ export async function timeTfjsOnce(tfjs: Tfjs, fn: () => TfjsResult): Promise<nu
   }
   const start = performance.now();
   result = fn();
-  tfjs.backend.submitQueue();
+  flush(tfjs.backend);
   await tfjs.device.gpu.queue.onSubmittedWorkDone();
   const ms = performance.now() - start;
   dispose(result);

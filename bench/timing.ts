@@ -14,10 +14,11 @@ import { summarize, type Summary } from './stats.js';
 
 export type Clock = 'gpu-timestamps' | 'wall-clock';
 
-export function describeClock(clock: Clock): string {
-  return clock === 'gpu-timestamps'
-    ? 'GPU timestamp queries (timestampWrites at the start and end of each compute pass)'
-    : 'wall clock from the launch call to queue.onSubmittedWorkDone (the device has no timestamp-query)';
+export function describeClock(clock: Clock, hasTimestamps: boolean): string {
+  if (clock === 'gpu-timestamps')
+    return 'GPU timestamp queries (timestampWrites at the start and end of each compute pass)';
+  const why = hasTimestamps ? 'asked for with --wall-clock' : 'the device has no timestamp-query';
+  return `wall clock from the launch call to queue.onSubmittedWorkDone (${why})`;
 }
 
 /**

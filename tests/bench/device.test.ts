@@ -7,7 +7,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { COPY_SHAPES, copyKernel, copyWorkload, FMA_SHAPES, fmaKernel, fmaWorkload } from '../../bench/ceilings.js';
-import { createTfjs, tfjsLayerNorm, timeTfjs } from '../../bench/tfjs.js';
+import { createTfjs, tfjsLayerNorm, timeTfjs, timeTfjsOnce } from '../../bench/tfjs.js';
 import { PassTimer } from '../../bench/timing.js';
 import { layerNormReference } from '../../examples/layer-norm.js';
 import { softmaxReference } from '../../examples/softmax.js';
@@ -57,6 +57,25 @@ describe('TensorFlow.js on our device', () => {
     expect(Number.isFinite(summary.median) && summary.min <= summary.median && summary.median <= summary.max).toBe(true);
     // A second set-up on the same device reuses the backend.
     expect((await createTfjs(device)).backend).toBe(tfjs.backend);
+  });
+});
+
+describe('TensorFlow.js on the wall clock', () => {
+  it('submits its recorded work validly (the open compute pass is ended first)', async () => {
+    const device = await testDevice();
+    const tfjs = await createTfjs(device, { wallClock: true });
+    expect(tfjs.clock).toBe('wall-clock');
+    const [rows, cols] = [64, 129];
+    const x = randomF32(rows * cols, -3, 3);
+    const tx = tfjs.tf.tensor2d(x, [rows, cols]);
+    let kept: ReturnType<typeof tfjs.tf.softmax> | undefined;
+    device.gpu.pushErrorScope('validation');
+    const ms = await timeTfjsOnce(tfjs, () => {
+      kept = tfjs.tf.softmax(tx);
+    });
+    expect(await device.gpu.popErrorScope()).toBeNull();
+    expect(Number.isFinite(ms)).toBe(true);
+    expect(maxAbsDiff((await kept?.data()) ?? [], softmaxReference(x, rows, cols, cols))).toBeLessThan(1e-5);
   });
 });
 
