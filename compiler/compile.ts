@@ -70,6 +70,12 @@ export interface CompileOptions {
    * `subgroups` feature). False forces the workgroup-memory fallback.
    */
   readonly subgroups?: boolean;
+  /**
+   * The device's largest subgroup size (adapter info subgroupMaxSize). Only
+   * tunes the default workgroup of kernels with reductions; generated code
+   * reads the real size from the subgroup_size builtin.
+   */
+  readonly subgroupSize?: number;
   /** Features of the target device (the runtime passes device.features); subgroup ops need 'subgroups'. */
   readonly features?: ReadonlySet<string> | readonly string[];
 }
@@ -115,7 +121,7 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   // per invocation, and the default size from them and the tile shape).
   let ir = lowerKernel(fn, source, args, { file, workgroupSize: requested ?? 128, specializationKey: '', ...(options.namespace ? { namespace: options.namespace } : {}) });
   const lowered = ir;
-  ir = internalErrorsAt('coalescing', () => coalescing(lowered, options));
+  ir = internalErrorsAt('coalescing', () => coalescing(lowered, { ...options, subgroups: useSubgroups(options) }));
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);
   for (const pass of pipeline) {
@@ -131,6 +137,7 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     (options.checkBounds ? '[bounds-checked]' : '') +
     (options.coalesce === false ? '[uncoalesced]' : '') +
     (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
+    // The subgroup size only picks the default workgroup size, which [wg=] records.
     (useSubgroups(options) ? '[subgroups]' : '');
   ir = { ...ir, specializationKey: key };
   const final = ir;

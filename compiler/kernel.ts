@@ -215,7 +215,8 @@ export class Kernel {
     const elementsPerInvocation = options.elementsPerInvocation ?? this.options.elementsPerInvocation;
     const features = options.features ?? options.device?.features;
     const subgroups = (options.subgroups ?? this.options.subgroups ?? true) && hasFeature(features, 'subgroups');
-    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}`;
+    const subgroupSize = options.subgroupSize ?? options.device?.adapterInfo.subgroupMaxSize;
+    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}|${subgroupSize ?? ''}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const result = compileFunction(this.fn, this.source, specs, {
@@ -227,6 +228,7 @@ export class Kernel {
       ...(elementsPerInvocation !== undefined ? { elementsPerInvocation } : {}),
       subgroups,
       ...(features ? { features } : {}),
+      ...(subgroupSize !== undefined ? { subgroupSize } : {}),
       ...(this.options.file ? { file: this.options.file } : {}),
       ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
     });

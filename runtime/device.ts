@@ -30,6 +30,9 @@ export interface AdapterDescription {
   readonly architecture: string;
   readonly device: string;
   readonly description: string;
+  /** The adapter's subgroup sizes where it reports them (with the `subgroups` feature); tunes defaults only. */
+  readonly subgroupMinSize?: number;
+  readonly subgroupMaxSize?: number;
 }
 
 export interface DeviceLoss {
@@ -290,12 +293,17 @@ function isNode(): boolean {
 
 function readAdapterInfo(adapter: GPUAdapter): AdapterDescription {
   // `adapter.info` is missing in older browsers; treat it as unknown there.
-  const info: Partial<GPUAdapterInfo> = adapter.info ?? {};
+  const info: Partial<GPUAdapterInfo> & { readonly subgroupMinSize?: unknown; readonly subgroupMaxSize?: unknown } = adapter.info ?? {};
+  const size = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+  const min = size(info.subgroupMinSize);
+  const max = size(info.subgroupMaxSize);
   return {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
     device: info.device ?? '',
     description: info.description ?? '',
+    ...(min !== undefined ? { subgroupMinSize: min } : {}),
+    ...(max !== undefined ? { subgroupMaxSize: max } : {}),
   };
 }
 

@@ -36,6 +36,9 @@ export interface CoalescingOptions {
   readonly elementsPerInvocation?: number;
   /** The user's invocations per workgroup; without it the pass picks the default. */
   readonly invocations?: number;
+  /** Subgroup reductions will be used, and the device's largest subgroup size (for the default workgroup). */
+  readonly subgroups?: boolean;
+  readonly subgroupSize?: number;
 }
 
 export function coalescing(kernel: KernelIR, options: CoalescingOptions = {}): KernelIR {
@@ -43,13 +46,15 @@ export function coalescing(kernel: KernelIR, options: CoalescingOptions = {}): K
   if (requested !== undefined && (!isPowerOfTwo(requested) || requested > 64))
     throw new CompileError('launch', `elementsPerInvocation must be a power of two up to 64, got ${requested}`);
   const elements = requested ?? (options.coalesce === false ? 1 : chooseElements(kernel));
-  return { ...kernel, elementsPerInvocation: elements, workgroupSize: options.invocations ?? defaultInvocations(kernel.body, elements) };
+  return { ...kernel, elementsPerInvocation: elements, workgroupSize: options.invocations ?? defaultInvocations(kernel.body, elements, options.subgroups ? options.subgroupSize : undefined) };
 }
 
 /** The default cap on invocations per workgroup (Triton's num_warps=4; every device allows at least 256). */
 export const DEFAULT_MAX_INVOCATIONS = 128;
 /** Elements per invocation that kernels with cross-invocation steps (reductions, layout conversions) aim for. */
 export const ELEMENTS_PER_INVOCATION_WITH_BARRIERS = 16;
+/** Most elements the subgroup-based default gives one invocation. */
+const MAX_ELEMENTS_PER_INVOCATION = 128;
 /** Fewest invocations the default gives a large tile (one warp on most GPUs). */
 const MIN_DEFAULT_INVOCATIONS = 32;
 
@@ -62,8 +67,15 @@ const MIN_DEFAULT_INVOCATIONS = 32;
  * softmax (64 invocations for a 1024-wide row) on the reference device, and
  * subgroup reductions need fewer rounds with fewer subgroups.
  */
-function defaultInvocations(body: Block, elements: number): number {
+function defaultInvocations(body: Block, elements: number, subgroupSize: number | undefined): number {
   const tile = largestTile(body);
+  if (subgroupSize !== undefined && isPowerOfTwo(subgroupSize) && hasCrossInvocationOps(body)) {
+    // With subgroup reductions: one subgroup per workgroup (a row per warp,
+    // as fast GPU softmax kernels do for rows up to 1024), more only when
+    // an invocation would hold over 128 elements.
+    const wanted = Math.max(subgroupSize, Math.floor(tile / MAX_ELEMENTS_PER_INVOCATION));
+    return Math.max(1, Math.min(DEFAULT_MAX_INVOCATIONS, wanted, Math.floor(tile / elements)));
+  }
   const perInvocation = hasCrossInvocationOps(body) ? Math.max(elements, ELEMENTS_PER_INVOCATION_WITH_BARRIERS) : elements;
   const wanted = Math.floor(tile / perInvocation);
   const floor = Math.min(MIN_DEFAULT_INVOCATIONS, Math.max(1, Math.floor(tile / elements)));
