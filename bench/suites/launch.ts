@@ -17,7 +17,7 @@ import { addKernel, VECTOR_ADD_BLOCK } from '../../examples/vector-add.js';
 import { summarize, type Summary } from '../stats.js';
 import type { BenchContext, Suite } from '../suite.js';
 
-const LAUNCHES = 200;
+const LAUNCHES = 50;
 const N = 4 * VECTOR_ADD_BLOCK + 3;
 /** The issue's target: a cached kernel's launch at most this many times a raw Dawn dispatch. */
 const TARGET_RATIO = 1.25;
@@ -29,8 +29,12 @@ interface Sample {
 
 type Launcher = () => Promise<void> | void;
 
-/** Samples are short (a few ms each), so take more of them than kernel timings do. */
-const samplesPerPath = (ctx: BenchContext): number => Math.max(30, ctx.runs);
+/**
+ * Short samples (about a millisecond each) and many of them: on a loaded
+ * machine a long sample almost always contains a preemption, a short one
+ * often does not, so the median stays near the real cost.
+ */
+const samplesPerPath = (ctx: BenchContext): number => Math.max(80, 4 * ctx.runs);
 
 async function sample(ctx: BenchContext, launch: Launcher): Promise<Sample> {
   const pending: (Promise<void> | void)[] = [];
@@ -129,8 +133,14 @@ export const launchSuite: Suite = {
       sections: [
         {
           title: `Launch overhead (cached kernel, ${LAUNCHES} launches per sample, ${samplesPerPath(ctx)} samples per path)`,
-          header: ['launch path', 'issue us/launch: median (min-max)', 'end-to-end us/launch: median (min-max)', 'issue vs raw'],
-          rows: stats.map((s) => [s.name, us(s.issue), us(s.total), `${(s.issue.median / raw.issue.median).toFixed(2)}x`]),
+          header: ['launch path', 'issue us/launch: median (min-max)', 'end-to-end us/launch: median (min-max)', 'issue vs raw (medians)', 'issue vs raw (minimums)'],
+          rows: stats.map((s) => [
+            s.name,
+            us(s.issue),
+            us(s.total),
+            `${(s.issue.median / raw.issue.median).toFixed(2)}x`,
+            `${(s.issue.min / raw.issue.min).toFixed(2)}x`,
+          ]),
           notes: [
             `Kernel: Tessera's vector add on ${N} f32 (${grid} workgroups), the same WGSL on every path. The target compares the first row with the raw one.`,
             'Issue: the synchronous loop of launch calls (wall clock). End-to-end: until every launch promise settled and the GPU finished.',
@@ -140,7 +150,7 @@ export const launchSuite: Suite = {
       targets: [
         {
           target: `launch overhead of a cached kernel: <= ${TARGET_RATIO}x a raw Dawn dispatch`,
-          measured: `${ratio.toFixed(2)}x (${tessera.issue.median.toFixed(1)} vs ${raw.issue.median.toFixed(1)} us per launch issued)`,
+          measured: `${ratio.toFixed(2)}x (medians: ${tessera.issue.median.toFixed(1)} vs ${raw.issue.median.toFixed(1)} us per launch issued; minimums: ${(tessera.issue.min / raw.issue.min).toFixed(2)}x)`,
           met: ratio <= TARGET_RATIO,
         },
       ],
