@@ -54,7 +54,7 @@ export const DEFAULT_MAX_INVOCATIONS = 128;
 /** Elements per invocation that kernels with cross-invocation steps (reductions, layout conversions) aim for. */
 export const ELEMENTS_PER_INVOCATION_WITH_BARRIERS = 16;
 /** Most elements the subgroup-based default gives one invocation. */
-const MAX_ELEMENTS_PER_INVOCATION = 128;
+const MAX_ELEMENTS_PER_INVOCATION = 16;
 /** Fewest invocations the default gives a large tile (one warp on most GPUs). */
 const MIN_DEFAULT_INVOCATIONS = 32;
 
@@ -70,9 +70,11 @@ const MIN_DEFAULT_INVOCATIONS = 32;
 function defaultInvocations(body: Block, elements: number, subgroupSize: number | undefined): number {
   const tile = largestTile(body);
   if (subgroupSize !== undefined && isPowerOfTwo(subgroupSize) && hasCrossInvocationOps(body)) {
-    // With subgroup reductions: one subgroup per workgroup (a row per warp,
-    // as fast GPU softmax kernels do for rows up to 1024), more only when
-    // an invocation would hold over 128 elements.
+    // With subgroup reductions: as few invocations as keep each at most 16
+    // elements, and at least one subgroup. More elements per invocation ran
+    // faster on lavapipe (softmax 1024: 8 invocations of 128 elements), but
+    // cost GPU registers and made driver JIT times explode (tens of seconds
+    // for reduction-heavy kernels); pass `invocations` for that.
     const wanted = Math.max(subgroupSize, Math.floor(tile / MAX_ELEMENTS_PER_INVOCATION));
     return Math.max(1, Math.min(DEFAULT_MAX_INVOCATIONS, wanted, Math.floor(tile / elements)));
   }
