@@ -12,6 +12,7 @@ import { compileFunction, type CompileOptions, type CompileResult } from './comp
 import { LaunchError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
+import { LaunchMemo } from './launch-memo.js';
 import type { ArgSpec } from './lower/lower.js';
 import { isPowerOfTwo } from './ir/types.js';
 import type { DotStrategy } from './ir/ops.js';
@@ -95,6 +96,8 @@ export interface LaunchOptions {
   readonly elementsPerInvocation?: number;
   /** See KernelOptions.subgroups. */
   readonly subgroups?: boolean;
+  /** GPU timestamps at the start and end of the launch's compute pass (benchmarks; needs 'timestamp-query'). */
+  readonly timestampWrites?: GPUComputePassTimestampWrites;
 }
 
 type KernelCompileOptions = Omit<CompileOptions, 'file' | 'namespace'> & { readonly device?: TesseraDevice };
@@ -112,6 +115,8 @@ export class Kernel {
   private readonly cache = new Map<string, CompileResult>();
   /** The identifier the source uses for `tl` (the option, else 'tl' or a bundler's rename of it). */
   private readonly namespace: string | undefined;
+  /** What the last unchecked launch resolved to (see compiler/launch-memo.ts). */
+  private lastLaunch: LaunchMemo<KernelArgs> | undefined;
 
   constructor(
     source: string | KernelBody,
@@ -248,7 +253,19 @@ export class Kernel {
   }
 
   /** Compile if needed, then launch on the grid. */
-  async launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
+  launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
+    const memo = this.lastLaunch;
+    if (memo === undefined || !memo.matches(input, options)) return this.launchFully(grid, input, options);
+    try {
+      const { device, compiled, tensors, scalars, args } = memo;
+      const dims = resolveGrid(grid, args, this.name);
+      return dispatch(device, compiled, { tensors, scalars, grid: dims, ...(options.wait ? { wait: true } : {}), ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async launchFully(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions): Promise<void> {
     const args = this.named(input);
     const device = options.device ?? firstTensorDevice(args) ?? (await getDevice());
     const compiled = this.compileNamed(args, {
@@ -277,7 +294,9 @@ export class Kernel {
     const bounds = check ? device.empty('u32', 2) : undefined;
     if (check && bounds) tensors[check.param] = bounds;
     const wait = options.wait === true || bounds !== undefined;
-    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(wait ? { wait: true } : {}) });
+    // Checked launches need a fresh report buffer each time, so only unchecked ones are remembered.
+    this.lastLaunch = check ? undefined : new LaunchMemo(input, options, args, device, compiled, tensors, scalars);
+    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(wait ? { wait: true } : {}), ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}) });
     if (check && bounds) {
       const [site = 0, index = 0] = await bounds.read();
       bounds.destroy();
