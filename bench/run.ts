@@ -2,7 +2,8 @@
 // run in order on one device: compile latency first (before anything else has
 // compiled the examples), then the ceilings (tuned; later suites re-measure the
 // chosen ones beside their kernels), the example kernels against the ceilings,
-// TensorFlow.js and their uncoalesced builds, and the launch overhead. Prints
+// TensorFlow.js and their uncoalesced builds, matmul (autotuned, against tfjs,
+// a hand-written kernel and the FMA ceiling), and the launch overhead. Prints
 // every table as it completes and writes bench/RESULTS.md.
 //
 // Another suite plugs in by exporting a `Suite` and adding it to `suites`.
@@ -22,6 +23,7 @@ import { ceilingsSuite } from './suites/ceilings.js';
 import { compileSuite } from './suites/compile.js';
 import { launchSuite } from './suites/launch.js';
 import { layerNormSuite } from './suites/layer-norm.js';
+import { matmulSuite } from './suites/matmul.js';
 import { softmaxSuite } from './suites/softmax.js';
 import { vectorAddSuite } from './suites/vector-add.js';
 import { createTfjs } from './tfjs.js';
@@ -33,6 +35,7 @@ export const suites: readonly Suite[] = [
   vectorAddSuite,
   softmaxSuite,
   layerNormSuite,
+  matmulSuite,
   launchSuite,
 ];
 
