@@ -29,7 +29,7 @@ export function verdict(t: TargetResult): string {
 
 export function targetLines(targets: readonly TargetResult[]): string[] {
   return [
-    '## Targets (issue 3, on this device, ratios from this run)',
+    '## Targets (issues 3 and 4, on this device, ratios from this run)',
     '',
     ...markdownTable(
       ['target', 'measured', 'verdict'],
