@@ -107,6 +107,7 @@ class DispatchSnapshot {
  * skip validation, packing and the write.
  */
 const lastDispatches = new WeakMap<PipelineEntry, DispatchSnapshot>();
+const livenessProbes = new WeakMap<TesseraDevice, Promise<void>>();
 
 /** Bind groups kept per pipeline; the least recently used one goes first. */
 const MAX_BIND_GROUPS_PER_PIPELINE = 64;
@@ -371,9 +372,9 @@ function submit(
   gpu.queue.submit([encoder.finish()]);
   // A device lost before the submit (destroyed in the same tick, say) drops
   // the work silently and reports no error: the scoped path learns of the loss
-  // by the time its scope pops, the unscoped one when the work is done.
+  // by the time its scope pops, the unscoped one from a liveness probe.
   const accepted = !scoped
-    ? Promise.resolve()
+    ? livenessProbe(device)
     : gpu.popErrorScope().then((error) => {
         device.assertAlive();
         if (error !== null) {
@@ -390,6 +391,23 @@ function submit(
     await gpu.queue.onSubmittedWorkDone();
     device.assertAlive();
   });
+}
+
+/**
+ * Resolves once the queue has done the work submitted so far, rejecting with
+ * 'device-lost' if the device was lost meanwhile. Launches that skip the error
+ * scope share one probe per batch, so a warm launch stays one submit.
+ */
+function livenessProbe(device: TesseraDevice): Promise<void> {
+  let probe = livenessProbes.get(device);
+  if (probe === undefined) {
+    probe = device.gpu.queue.onSubmittedWorkDone().then(() => {
+      livenessProbes.delete(device);
+      device.assertAlive();
+    });
+    livenessProbes.set(device, probe);
+  }
+  return probe;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
