@@ -1,4 +1,4 @@
-// The hand-written WGSL baselines (copy.wgsl, naive-add.wgsl), described with
+// The hand-written naive WGSL vector add (naive-add.wgsl), described with
 // the manifests the runtime dispatches, as the compiler would describe them.
 
 import { readFileSync } from 'node:fs';
@@ -27,13 +27,6 @@ function handWritten(
     },
   };
 }
-
-/** dst = src; 256 invocations x 4 vec4 = 4096 floats per workgroup. */
-export const COPY_FLOATS_PER_WORKGROUP = 4096;
-export const copyKernel = handWritten('copy.wgsl', [
-  { param: 'src', binding: 0, dtype: 'f32', access: 'read' },
-  { param: 'dst', binding: 1, dtype: 'f32', access: 'read_write' },
-]);
 
 /** out = x + y, one element per invocation, 256 per workgroup. */
 export const NAIVE_ADD_WORKGROUP = 256;

@@ -8,28 +8,35 @@ import { defaultLimits, generateWgsl } from './codegen/wgsl.js';
 import { CompileError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
-import { blocksOf, dotStrategies, resultsOf, type Block, type DotStrategy, type KernelIR } from './ir/ops.js';
-import { isPowerOfTwo, numel } from './ir/types.js';
+import { dotStrategies, type DotStrategy, type KernelIR } from './ir/ops.js';
+import { isPowerOfTwo } from './ir/types.js';
 import { verify } from './ir/verifier.js';
 import { lowerKernel, type ArgSpec } from './lower/lower.js';
 import { canonicalize } from './passes/canonicalize.js';
+import { coalescing } from './passes/coalescing.js';
 import { masking } from './passes/masking.js';
+import { removeConversions } from './passes/remove-conversions.js';
+import { vectorize } from './passes/vectorize.js';
 import { tiling } from './passes/tiling.js';
 
 export interface Pass {
   readonly name: string;
-  readonly run: (kernel: KernelIR) => KernelIR;
+  /** Passes that depend on compile options (coalescing, vectorization) read them here. */
+  readonly run: (kernel: KernelIR, options: CompileOptions) => KernelIR;
   /** Passes from this one on require every value to carry a layout. */
   readonly tiled: boolean;
 }
 
 export const pipeline: readonly Pass[] = [
-  { name: 'canonicalize', run: canonicalize, tiled: false },
+  { name: 'canonicalize', run: (k) => canonicalize(k), tiled: false },
   { name: 'tiling', run: (k) => tiling(k), tiled: true },
-  { name: 'masking', run: masking, tiled: true },
+  { name: 'remove-conversions', run: (k) => removeConversions(k), tiled: true },
+  { name: 'masking', run: (k) => masking(k), tiled: true },
   // Tiling rematerializes index math per layout and masking adds constants:
   // merge what became duplicate.
-  { name: 'canonicalize-tiled', run: canonicalize, tiled: true },
+  { name: 'canonicalize-tiled', run: (k) => canonicalize(k), tiled: true },
+  // Bounds checking compares scalar indices with the binding's length: no vectors there.
+  { name: 'vectorize', run: (k, o) => (o.coalesce === false || o.checkBounds ? k : vectorize(k)), tiled: true },
 ];
 
 export interface CompileOptions {
@@ -52,6 +59,27 @@ export interface CompileOptions {
   readonly checkBounds?: boolean;
   /** How tl.dot is lowered: operands staged in workgroup memory (default) or loaded per invocation. */
   readonly dotStrategy?: DotStrategy;
+  /**
+   * Memory coalescing and vectorization (default true). False compiles the
+   * plain layout with one element per access: the benchmark's 'uncoalesced'
+   * baseline. Part of the specialization key when false.
+   */
+  readonly coalesce?: boolean;
+  /** Contiguous elements each invocation handles along the fastest dimension (a tunable; default from the tile shape). */
+  readonly elementsPerInvocation?: number;
+  /**
+   * Use subgroup operations for reductions (default: when the device has the
+   * `subgroups` feature). False forces the workgroup-memory fallback.
+   */
+  readonly subgroups?: boolean;
+  /**
+   * The device's largest subgroup size (adapter info subgroupMaxSize). Only
+   * tunes the default workgroup of kernels with reductions; generated code
+   * reads the real size from the subgroup_size builtin.
+   */
+  readonly subgroupSize?: number;
+  /** Features of the target device (the runtime passes device.features); subgroup ops need 'subgroups'. */
+  readonly features?: ReadonlySet<string> | readonly string[];
 }
 
 export interface CompileResult extends CompiledKernel {
@@ -73,19 +101,18 @@ export function specializationKey(fn: KernelFunction, source: string, args: read
     const a = args[i];
     if (!a) return `${p.name}:?`;
     if (a.role === 'constexpr') return `${p.name}=${String(a.value)}`;
-    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}`;
+    const divisible = a.divisibility !== undefined && a.divisibility > 1 ? `%${a.divisibility}` : '';
+    const one = a.role === 'scalar' && a.equalToOne ? '=1' : '';
+    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}${divisible}${one}`;
   });
   return `${fn.name || 'kernel'}(${parts.join(',')})[wg=${invocations}]#${sourceHash(source)}`;
 }
 
-/** Largest tile (elements) anywhere in the kernel, for the default workgroup size. */
-function largestTile(block: Block): number {
-  let best = 1;
-  for (const op of block.ops) {
-    for (const v of resultsOf(op)) best = Math.max(best, numel(v.type.shape));
-    for (const b of blocksOf(op)) best = Math.max(best, largestTile(b));
-  }
-  return best;
+/** Subgroup reductions: requested (default yes) and the target device has the feature. */
+export function useSubgroups(options: CompileOptions): boolean {
+  if (options.subgroups === false || options.features === undefined) return false;
+  const f = options.features;
+  return 'has' in f ? f.has('subgroups') : f.includes('subgroups');
 }
 
 export function compileFunction(fn: KernelFunction, source: string, args: readonly ArgSpec[], options: CompileOptions = {}): CompileResult {
@@ -93,28 +120,39 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   const requested = options.invocations;
   if (requested !== undefined && (!isPowerOfTwo(requested) || requested > 1024))
     throw new CompileError('launch', `invocations must be a power of two up to 1024, got ${requested}`);
-  // Lower once with a provisional size; the size only matters from tiling on.
+  // Lower with a provisional size; coalescing picks the tunables (elements
+  // per invocation, and the default size from them and the tile shape).
   let ir = lowerKernel(fn, source, args, { file, workgroupSize: requested ?? 128, specializationKey: '', ...(options.namespace ? { namespace: options.namespace } : {}) });
-  const workgroupSize = requested ?? Math.min(128, largestTile(ir.body));
-  // Everything that can change the WGSL is in the key: the runtime caches pipelines by it.
-  const storage = options.limits?.workgroupStorageBytes;
-  const key =
-    specializationKey(fn, source, args, workgroupSize) +
-    (storage !== undefined && storage !== defaultLimits.workgroupStorageBytes ? `[smem=${storage}]` : '') +
-    (options.checkBounds ? '[bounds-checked]' : '') +
-    (options.dotStrategy && options.dotStrategy !== 'workgroup' ? `[dot=${options.dotStrategy}]` : '');
   if (options.dotStrategy !== undefined && !dotStrategies.includes(options.dotStrategy))
     throw new CompileError('launch', `dotStrategy must be ${dotStrategies.map((d) => `'${d}'`).join(' or ')}, got ${JSON.stringify(options.dotStrategy)}`);
-  ir = { ...ir, workgroupSize, specializationKey: key, ...(options.dotStrategy ? { dotStrategy: options.dotStrategy } : {}) };
+  const lowered = ir;
+  // Coalescing reads axis-info on canonicalized IR (an argument specialized
+  // as 1 is a constant there, and `offs * stride` with it is `offs`); it only
+  // chooses the tunables, which the lowered IR takes.
+  const tunables = internalErrorsAt('coalescing', () => coalescing(canonicalize(lowered), { ...options, subgroups: useSubgroups(options) }));
+  ir = { ...lowered, workgroupSize: tunables.workgroupSize, ...(tunables.elementsPerInvocation !== undefined ? { elementsPerInvocation: tunables.elementsPerInvocation } : {}) };
+  ir = { ...ir, ...(options.dotStrategy ? { dotStrategy: options.dotStrategy } : {}) };
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);
   for (const pass of pipeline) {
-    ir = internalErrorsAt(pass.name, () => pass.run(ir));
+    ir = internalErrorsAt(pass.name, () => pass.run(ir, options));
     check(ir, pass.name, pass.tiled, options);
     options.onStage?.(pass.name, ir);
   }
+  // Everything that can change the WGSL is in the key: the runtime caches pipelines by it.
+  const storage = options.limits?.workgroupStorageBytes;
+  const key =
+    specializationKey(fn, source, args, ir.workgroupSize) +
+    (storage !== undefined && storage !== defaultLimits.workgroupStorageBytes ? `[smem=${storage}]` : '') +
+    (options.checkBounds ? '[bounds-checked]' : '') +
+    (options.coalesce === false ? '[uncoalesced]' : '') +
+    (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
+    // The subgroup size only picks the default workgroup size, which [wg=] records.
+    (useSubgroups(options) ? '[subgroups]' : '') +
+    (options.dotStrategy && options.dotStrategy !== 'workgroup' ? `[dot=${options.dotStrategy}]` : '');
+  ir = { ...ir, specializationKey: key };
   const final = ir;
-  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false));
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, useSubgroups(options)));
   return { ...compiled, ir };
 }
 

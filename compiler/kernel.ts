@@ -7,10 +7,12 @@ import { getDevice, type TesseraDevice } from '../runtime/device.js';
 import { dispatch } from '../runtime/dispatch.js';
 import type { BufferDType } from '../runtime/manifest.js';
 import { Tensor } from '../runtime/tensor.js';
+import { BYTES_PER_ELEMENT } from '../runtime/dtypes.js';
 import { compileFunction, type CompileOptions, type CompileResult } from './compile.js';
 import { LaunchError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
+import { LaunchMemo } from './launch-memo.js';
 import type { ArgSpec } from './lower/lower.js';
 import { isPowerOfTwo } from './ir/types.js';
 import type { DotStrategy } from './ir/ops.js';
@@ -43,6 +45,18 @@ export interface KernelOptions {
   readonly checkBounds?: boolean;
   /** How tl.dot is lowered (see LaunchOptions.dotStrategy). */
   readonly dotStrategy?: DotStrategy;
+  /** Memory coalescing and vectorization (default true; see CompileOptions.coalesce). */
+  readonly coalesce?: boolean;
+  /** Default contiguous elements per invocation (a tunable beside `invocations`). */
+  readonly elementsPerInvocation?: number;
+  /** Use subgroup reductions when the device has them (default true; false forces workgroup memory). */
+  readonly subgroups?: boolean;
+  /**
+   * Specialize on integer scalars divisible by 16 and on buffer alignment, as
+   * Triton does (default true). False, or a list of parameter names (Triton's
+   * do_not_specialize), turns it off for all or those parameters.
+   */
+  readonly specialize?: boolean | readonly string[];
 }
 
 export type KernelArgValue = Tensor | number | boolean;
@@ -76,6 +90,14 @@ export interface LaunchOptions {
    * columns straight from global memory. The autotuner can pick.
    */
   readonly dotStrategy?: DotStrategy;
+  /** See KernelOptions.coalesce. */
+  readonly coalesce?: boolean;
+  /** See KernelOptions.elementsPerInvocation. */
+  readonly elementsPerInvocation?: number;
+  /** See KernelOptions.subgroups. */
+  readonly subgroups?: boolean;
+  /** GPU timestamps at the start and end of the launch's compute pass (benchmarks; needs 'timestamp-query'). */
+  readonly timestampWrites?: GPUComputePassTimestampWrites;
 }
 
 type KernelCompileOptions = Omit<CompileOptions, 'file' | 'namespace'> & { readonly device?: TesseraDevice };
@@ -93,6 +115,8 @@ export class Kernel {
   private readonly cache = new Map<string, CompileResult>();
   /** The identifier the source uses for `tl` (the option, else 'tl' or a bundler's rename of it). */
   private readonly namespace: string | undefined;
+  /** What the last unchecked launch resolved to (see compiler/launch-memo.ts). */
+  private lastLaunch: LaunchMemo<KernelArgs> | undefined;
 
   constructor(
     source: string | KernelBody,
@@ -164,15 +188,29 @@ export class Kernel {
         throw new LaunchError('launch', `constexpr '${name}' must be a number or boolean known at launch, got ${describe(value)}`);
       return { role: 'constexpr', value };
     }
-    if (value instanceof Tensor) return { role: 'buffer', dtype: value.dtype };
+    const specialize = this.specializes(name);
+    if (value instanceof Tensor) {
+      const divisibility = specialize ? divisibilityOf(value.byteOffset / BYTES_PER_ELEMENT) : 1;
+      return divisibility > 1 ? { role: 'buffer', dtype: value.dtype, divisibility } : { role: 'buffer', dtype: value.dtype };
+    }
     if (typeof value === 'number') {
-      const declared = this.types[name];
-      if (declared) return { role: 'scalar', dtype: declared };
-      return { role: 'scalar', dtype: Number.isInteger(value) ? 'i32' : 'f32' };
+      const dtype = this.types[name] ?? (Number.isInteger(value) ? 'i32' : 'f32');
+      // Triton's specialization: an integer argument equal to 1 (a unit
+      // stride: contiguity becomes provable) or divisible by 16 compiles to its own variant.
+      if (specialize && dtype !== 'f32' && value === 1) return { role: 'scalar', dtype, equalToOne: true };
+      if (specialize && dtype !== 'f32' && Number.isInteger(value) && value % SPECIALIZE_DIVISOR === 0)
+        return { role: 'scalar', dtype, divisibility: SPECIALIZE_DIVISOR };
+      return { role: 'scalar', dtype };
     }
     if (typeof value === 'boolean')
       throw new LaunchError('launch', `argument '${name}' is a boolean; booleans are compile-time values: add '${name}' to constexprs, or pass 0/1`);
     throw new LaunchError('launch', `argument '${name}' must be a Tensor, a number, or (for constexprs) a boolean; got ${describe(value)}`);
+  }
+
+  private specializes(name: string): boolean {
+    const option = this.options.specialize ?? true;
+    if (typeof option === 'boolean') return option;
+    return !option.some((p) => this.paramFor(p) === name);
   }
 
   /** Compile (or fetch from the cache) the specialization for these arguments. */
@@ -188,7 +226,12 @@ export class Kernel {
     const limits = options.limits ?? (options.device ? { workgroupStorageBytes: options.device.limits.maxComputeWorkgroupStorageSize } : undefined);
     const checkBounds = options.checkBounds ?? this.options.checkBounds ?? false;
     const dotStrategy = options.dotStrategy ?? this.options.dotStrategy;
-    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${dotStrategy ?? ''}`;
+    const coalesce = options.coalesce ?? this.options.coalesce ?? true;
+    const elementsPerInvocation = options.elementsPerInvocation ?? this.options.elementsPerInvocation;
+    const features = options.features ?? options.device?.features;
+    const subgroups = (options.subgroups ?? this.options.subgroups ?? true) && hasFeature(features, 'subgroups');
+    const subgroupSize = options.subgroupSize ?? options.device?.adapterInfo.subgroupMaxSize;
+    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}|${subgroupSize ?? ''}|${dotStrategy ?? ''}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const result = compileFunction(this.fn, this.source, specs, {
@@ -197,6 +240,11 @@ export class Kernel {
       ...(limits ? { limits } : {}),
       checkBounds,
       ...(dotStrategy ? { dotStrategy } : {}),
+      coalesce,
+      ...(elementsPerInvocation !== undefined ? { elementsPerInvocation } : {}),
+      subgroups,
+      ...(features ? { features } : {}),
+      ...(subgroupSize !== undefined ? { subgroupSize } : {}),
       ...(this.options.file ? { file: this.options.file } : {}),
       ...(this.namespace ? { namespace: this.namespace } : {}),
     });
@@ -205,7 +253,19 @@ export class Kernel {
   }
 
   /** Compile if needed, then launch on the grid. */
-  async launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
+  launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
+    const memo = this.lastLaunch;
+    if (memo === undefined || !memo.matches(input, options)) return this.launchFully(grid, input, options);
+    try {
+      const { device, compiled, tensors, scalars, args } = memo;
+      const dims = resolveGrid(grid, args, this.name);
+      return dispatch(device, compiled, { tensors, scalars, grid: dims, ...(options.wait ? { wait: true } : {}), ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}) });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private async launchFully(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions): Promise<void> {
     const args = this.named(input);
     const device = options.device ?? firstTensorDevice(args) ?? (await getDevice());
     const compiled = this.compileNamed(args, {
@@ -213,6 +273,9 @@ export class Kernel {
       ...(options.invocations !== undefined ? { invocations: options.invocations } : {}),
       ...(options.checkBounds !== undefined ? { checkBounds: options.checkBounds } : {}),
       ...(options.dotStrategy !== undefined ? { dotStrategy: options.dotStrategy } : {}),
+      ...(options.coalesce !== undefined ? { coalesce: options.coalesce } : {}),
+      ...(options.elementsPerInvocation !== undefined ? { elementsPerInvocation: options.elementsPerInvocation } : {}),
+      ...(options.subgroups !== undefined ? { subgroups: options.subgroups } : {}),
     });
     // The manifest names parameters as the source does; args use this.params.
     const argOf = (param: string): KernelArgValue | undefined => args[this.launchName.get(param) ?? param];
@@ -231,7 +294,9 @@ export class Kernel {
     const bounds = check ? device.empty('u32', 2) : undefined;
     if (check && bounds) tensors[check.param] = bounds;
     const wait = options.wait === true || bounds !== undefined;
-    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(wait ? { wait: true } : {}) });
+    // Checked launches need a fresh report buffer each time, so only unchecked ones are remembered.
+    this.lastLaunch = check ? undefined : new LaunchMemo(input, options, args, device, compiled, tensors, scalars);
+    await dispatch(device, compiled, { tensors, scalars, grid: resolveGrid(grid, args, this.name), ...(wait ? { wait: true } : {}), ...(options.timestampWrites ? { timestampWrites: options.timestampWrites } : {}) });
     if (check && bounds) {
       const [site = 0, index = 0] = await bounds.read();
       bounds.destroy();
@@ -249,6 +314,21 @@ export class Kernel {
       }
     }
   }
+}
+
+/** Integer arguments and buffer offsets are specialized on divisibility by this (Triton's 16). */
+const SPECIALIZE_DIVISOR = 16;
+
+/** The largest power of two up to 16 dividing an element offset (0 counts as 16). */
+function divisibilityOf(elementOffset: number): number {
+  let d = 1;
+  while (d < SPECIALIZE_DIVISOR && elementOffset % (d * 2) === 0) d *= 2;
+  return d;
+}
+
+function hasFeature(features: ReadonlySet<string> | readonly string[] | undefined, name: string): boolean {
+  if (features === undefined) return false;
+  return 'has' in features ? features.has(name) : features.includes(name);
 }
 
 export function kernel(fn: string | KernelBody, options: KernelOptions = {}): Kernel {

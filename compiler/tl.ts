@@ -76,6 +76,10 @@ export const tl = {
   /** Ceiling division: (a + b - 1) / b. */
   cdiv: (a: number, b: number): number => Math.ceil(a / b),
   cast: (x: Tile | Mask, dtype: DTypeToken): Tile => outside('cast'),
+  /** A promise for the compiler (Triton's multiple_of): x's first element (per contiguous group) is a multiple of `values`. */
+  multipleOf: (x: Tile, values: number | Shape): Tile => outside('multipleOf'),
+  /** A promise for the compiler (Triton's max_contiguous): x is contiguous in groups of `values`. */
+  maxContiguous: (x: Tile, values: number | Shape): Tile => outside('maxContiguous'),
   /** Triton's x[:, None] is expandDims(x, 1); x[None, :] is expandDims(x, 0). */
   expandDims: (x: Tile | Mask, axis: number): Tile => outside('expandDims'),
   broadcastTo: (x: Tile | Mask, shape: Shape): Tile => outside('broadcastTo'),

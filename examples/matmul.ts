@@ -98,7 +98,7 @@ export interface MatmulConfig {
 
 /**
  * The example's fixed configuration: a 64 x 64 block of C per program, 8 x 8
- * outputs per invocation. bench/matmul.ts autotunes instead.
+ * outputs per invocation. The matmul benchmark (bench/suites/matmul.ts) autotunes instead.
  */
 export const MATMUL_CONFIG: MatmulConfig = {
   BLOCK_SIZE_M: 64,

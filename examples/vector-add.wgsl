@@ -5,26 +5,26 @@ struct Params {
   a3: i32,  // n_elements
 }
 
-@group(0) @binding(0) var<storage, read> b0: array<f32>;  // x_ptr
-@group(0) @binding(1) var<storage, read> b1: array<f32>;  // y_ptr
-@group(0) @binding(2) var<storage, read_write> b2: array<f32>;  // output_ptr
+@group(0) @binding(0) var<storage, read> b0: array<vec4<f32>>;  // x_ptr
+@group(0) @binding(1) var<storage, read> b1: array<vec4<f32>>;  // y_ptr
+@group(0) @binding(2) var<storage, read_write> b2: array<vec4<f32>>;  // output_ptr
 @group(0) @binding(3) var<uniform> params: Params;
 
 @compute @workgroup_size(128)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) tid: u32) {
-  let t0_0 = tid;  // #blocked<spt=[1] tpd=[128]> dim 0
+  let t0_0 = tid;  // #blocked<spt=[4] tpd=[128]> dim 0
   // <kernel add_kernel>:2: const pid = tl.programId(0);
   // <kernel add_kernel>:3: const block_start = pid * BLOCK_SIZE;
   let v6: i32 = i32(wid.x) * 1024i;
   // <kernel add_kernel>:4: const offsets = block_start + tl.arange(0, BLOCK_SIZE);
-  let v7_0: i32 = i32(t0_0);
-  let v7_1: i32 = (i32(t0_0) + 128i);
-  let v7_2: i32 = (i32(t0_0) + 256i);
-  let v7_3: i32 = (i32(t0_0) + 384i);
-  let v7_4: i32 = (i32(t0_0) + 512i);
-  let v7_5: i32 = (i32(t0_0) + 640i);
-  let v7_6: i32 = (i32(t0_0) + 768i);
-  let v7_7: i32 = (i32(t0_0) + 896i);
+  let v7_0: i32 = i32(t0_0) * 4i;
+  let v7_1: i32 = (i32(t0_0) * 4i + 1i);
+  let v7_2: i32 = (i32(t0_0) * 4i + 2i);
+  let v7_3: i32 = (i32(t0_0) * 4i + 3i);
+  let v7_4: i32 = (i32(t0_0) * 4i + 512i);
+  let v7_5: i32 = (i32(t0_0) * 4i + 513i);
+  let v7_6: i32 = (i32(t0_0) * 4i + 514i);
+  let v7_7: i32 = (i32(t0_0) * 4i + 515i);
   let v9_0: i32 = v6 + v7_0;
   let v9_1: i32 = v6 + v7_1;
   let v9_2: i32 = v6 + v7_2;
@@ -51,22 +51,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let v13_5: i32 = v9_5;
   let v13_6: i32 = v9_6;
   let v13_7: i32 = v9_7;
-  var v16_0: f32 = 0f;
-  if (v11_0) { v16_0 = b0[u32(v13_0)]; }
-  var v16_1: f32 = 0f;
-  if (v11_1) { v16_1 = b0[u32(v13_1)]; }
-  var v16_2: f32 = 0f;
-  if (v11_2) { v16_2 = b0[u32(v13_2)]; }
-  var v16_3: f32 = 0f;
-  if (v11_3) { v16_3 = b0[u32(v13_3)]; }
-  var v16_4: f32 = 0f;
-  if (v11_4) { v16_4 = b0[u32(v13_4)]; }
-  var v16_5: f32 = 0f;
-  if (v11_5) { v16_5 = b0[u32(v13_5)]; }
-  var v16_6: f32 = 0f;
-  if (v11_6) { v16_6 = b0[u32(v13_6)]; }
-  var v16_7: f32 = 0f;
-  if (v11_7) { v16_7 = b0[u32(v13_7)]; }
+  var v16v0: vec4<f32> = vec4<f32>(0f, 0f, 0f, 0f);
+  if (v11_0 && v11_1 && v11_2 && v11_3) { v16v0 = b0[u32(v13_0) >> 2u]; } else { if (v11_0) { v16v0.x = b0[u32(v13_0) >> 2u][u32(v13_0) & 3u]; } if (v11_1) { v16v0.y = b0[u32(v13_1) >> 2u][u32(v13_1) & 3u]; } if (v11_2) { v16v0.z = b0[u32(v13_2) >> 2u][u32(v13_2) & 3u]; } if (v11_3) { v16v0.w = b0[u32(v13_3) >> 2u][u32(v13_3) & 3u]; } }
+  var v16v1: vec4<f32> = vec4<f32>(0f, 0f, 0f, 0f);
+  if (v11_4 && v11_5 && v11_6 && v11_7) { v16v1 = b0[u32(v13_4) >> 2u]; } else { if (v11_4) { v16v1.x = b0[u32(v13_4) >> 2u][u32(v13_4) & 3u]; } if (v11_5) { v16v1.y = b0[u32(v13_5) >> 2u][u32(v13_5) & 3u]; } if (v11_6) { v16v1.z = b0[u32(v13_6) >> 2u][u32(v13_6) & 3u]; } if (v11_7) { v16v1.w = b0[u32(v13_7) >> 2u][u32(v13_7) & 3u]; } }
   // <kernel add_kernel>:7: const y = tl.load(y_ptr + offsets, { mask });
   let v18_0: i32 = v9_0;
   let v18_1: i32 = v9_1;
@@ -76,22 +64,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let v18_5: i32 = v9_5;
   let v18_6: i32 = v9_6;
   let v18_7: i32 = v9_7;
-  var v19_0: f32 = 0f;
-  if (v11_0) { v19_0 = b1[u32(v18_0)]; }
-  var v19_1: f32 = 0f;
-  if (v11_1) { v19_1 = b1[u32(v18_1)]; }
-  var v19_2: f32 = 0f;
-  if (v11_2) { v19_2 = b1[u32(v18_2)]; }
-  var v19_3: f32 = 0f;
-  if (v11_3) { v19_3 = b1[u32(v18_3)]; }
-  var v19_4: f32 = 0f;
-  if (v11_4) { v19_4 = b1[u32(v18_4)]; }
-  var v19_5: f32 = 0f;
-  if (v11_5) { v19_5 = b1[u32(v18_5)]; }
-  var v19_6: f32 = 0f;
-  if (v11_6) { v19_6 = b1[u32(v18_6)]; }
-  var v19_7: f32 = 0f;
-  if (v11_7) { v19_7 = b1[u32(v18_7)]; }
+  var v19v0: vec4<f32> = vec4<f32>(0f, 0f, 0f, 0f);
+  if (v11_0 && v11_1 && v11_2 && v11_3) { v19v0 = b1[u32(v18_0) >> 2u]; } else { if (v11_0) { v19v0.x = b1[u32(v18_0) >> 2u][u32(v18_0) & 3u]; } if (v11_1) { v19v0.y = b1[u32(v18_1) >> 2u][u32(v18_1) & 3u]; } if (v11_2) { v19v0.z = b1[u32(v18_2) >> 2u][u32(v18_2) & 3u]; } if (v11_3) { v19v0.w = b1[u32(v18_3) >> 2u][u32(v18_3) & 3u]; } }
+  var v19v1: vec4<f32> = vec4<f32>(0f, 0f, 0f, 0f);
+  if (v11_4 && v11_5 && v11_6 && v11_7) { v19v1 = b1[u32(v18_4) >> 2u]; } else { if (v11_4) { v19v1.x = b1[u32(v18_4) >> 2u][u32(v18_4) & 3u]; } if (v11_5) { v19v1.y = b1[u32(v18_5) >> 2u][u32(v18_5) & 3u]; } if (v11_6) { v19v1.z = b1[u32(v18_6) >> 2u][u32(v18_6) & 3u]; } if (v11_7) { v19v1.w = b1[u32(v18_7) >> 2u][u32(v18_7) & 3u]; } }
   // <kernel add_kernel>:8: tl.store(output_ptr + offsets, x + y, { mask });
   let v21_0: i32 = v9_0;
   let v21_1: i32 = v9_1;
@@ -101,20 +77,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let v21_5: i32 = v9_5;
   let v21_6: i32 = v9_6;
   let v21_7: i32 = v9_7;
-  let v22_0: f32 = v16_0 + v19_0;
-  let v22_1: f32 = v16_1 + v19_1;
-  let v22_2: f32 = v16_2 + v19_2;
-  let v22_3: f32 = v16_3 + v19_3;
-  let v22_4: f32 = v16_4 + v19_4;
-  let v22_5: f32 = v16_5 + v19_5;
-  let v22_6: f32 = v16_6 + v19_6;
-  let v22_7: f32 = v16_7 + v19_7;
-  if (v11_0) { b2[u32(v21_0)] = v22_0; }
-  if (v11_1) { b2[u32(v21_1)] = v22_1; }
-  if (v11_2) { b2[u32(v21_2)] = v22_2; }
-  if (v11_3) { b2[u32(v21_3)] = v22_3; }
-  if (v11_4) { b2[u32(v21_4)] = v22_4; }
-  if (v11_5) { b2[u32(v21_5)] = v22_5; }
-  if (v11_6) { b2[u32(v21_6)] = v22_6; }
-  if (v11_7) { b2[u32(v21_7)] = v22_7; }
+  let v22_0: f32 = v16v0.x + v19v0.x;
+  let v22_1: f32 = v16v0.y + v19v0.y;
+  let v22_2: f32 = v16v0.z + v19v0.z;
+  let v22_3: f32 = v16v0.w + v19v0.w;
+  let v22_4: f32 = v16v1.x + v19v1.x;
+  let v22_5: f32 = v16v1.y + v19v1.y;
+  let v22_6: f32 = v16v1.z + v19v1.z;
+  let v22_7: f32 = v16v1.w + v19v1.w;
+  if (v11_0 && v11_1 && v11_2 && v11_3) { b2[u32(v21_0) >> 2u] = vec4<f32>(v22_0, v22_1, v22_2, v22_3); } else { if (v11_0) { b2[u32(v21_0) >> 2u][u32(v21_0) & 3u] = v22_0; } if (v11_1) { b2[u32(v21_1) >> 2u][u32(v21_1) & 3u] = v22_1; } if (v11_2) { b2[u32(v21_2) >> 2u][u32(v21_2) & 3u] = v22_2; } if (v11_3) { b2[u32(v21_3) >> 2u][u32(v21_3) & 3u] = v22_3; } }
+  if (v11_4 && v11_5 && v11_6 && v11_7) { b2[u32(v21_4) >> 2u] = vec4<f32>(v22_4, v22_5, v22_6, v22_7); } else { if (v11_4) { b2[u32(v21_4) >> 2u][u32(v21_4) & 3u] = v22_4; } if (v11_5) { b2[u32(v21_5) >> 2u][u32(v21_5) & 3u] = v22_5; } if (v11_6) { b2[u32(v21_6) >> 2u][u32(v21_6) & 3u] = v22_6; } if (v11_7) { b2[u32(v21_7) >> 2u][u32(v21_7) & 3u] = v22_7; } }
 }

@@ -40,6 +40,9 @@ export interface AdapterDescription {
   readonly architecture: string;
   readonly device: string;
   readonly description: string;
+  /** The adapter's subgroup sizes where it reports them (with the `subgroups` feature); tunes defaults only. */
+  readonly subgroupMinSize?: number;
+  readonly subgroupMaxSize?: number;
 }
 
 export interface DeviceLoss {
@@ -364,12 +367,17 @@ function isNode(): boolean {
 
 function readAdapterInfo(adapterInfo: GPUAdapterInfo | undefined): AdapterDescription {
   // `adapter.info` / `device.adapterInfo` are missing in older browsers; unknown there.
-  const info: Partial<GPUAdapterInfo> = adapterInfo ?? {};
+  const info: Partial<GPUAdapterInfo> & { readonly subgroupMinSize?: unknown; readonly subgroupMaxSize?: unknown } = adapterInfo ?? {};
+  const size = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+  const min = size(info.subgroupMinSize);
+  const max = size(info.subgroupMaxSize);
   return {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
     device: info.device ?? '',
     description: info.description ?? '',
+    ...(min !== undefined ? { subgroupMinSize: min } : {}),
+    ...(max !== undefined ? { subgroupMaxSize: max } : {}),
   };
 }
 

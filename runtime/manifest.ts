@@ -14,6 +14,12 @@ export interface BufferBinding {
   readonly binding: number;
   readonly dtype: BufferDType;
   readonly access: 'read' | 'read_write';
+  /**
+   * The shader views this binding as an array of vecN (vectorized accesses):
+   * bind it with its size rounded up to N elements, so the array covers every
+   * element (tensors' GPU buffers are allocated in 16-byte granules for this).
+   */
+  readonly vectorWidth?: number;
 }
 
 export interface UniformField {

@@ -31,6 +31,9 @@ const STORAGE_USAGE = () =>
 
 let nextStorageId = 1;
 
+/** Allocation granule: one vec4 of 4-byte elements. */
+export const VEC4_BYTES = 16;
+
 /** The GPU buffer behind a tensor and all of its views. */
 export class TensorStorage {
   /** A small integer identity, used in bind-group cache keys. */
@@ -218,8 +221,9 @@ export function createTensor<D extends BufferDType>(
     );
   }
   const data = initial === undefined ? undefined : toTypedArray(dtype, initial);
-  // WebGPU buffers cannot be empty; a 0-element tensor still owns 4 bytes.
-  const size = Math.max(BYTES_PER_ELEMENT, length * BYTES_PER_ELEMENT);
+  // WebGPU buffers cannot be empty. Sizes are rounded up to 16 bytes so a
+  // kernel that views the buffer as vec4s can bind all of it (manifest vectorWidth).
+  const size = Math.ceil(Math.max(BYTES_PER_ELEMENT, length * BYTES_PER_ELEMENT) / VEC4_BYTES) * VEC4_BYTES;
   const maxBufferSize = device.limits.maxBufferSize;
   if (size > maxBufferSize) {
     throw new LaunchError(

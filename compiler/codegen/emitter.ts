@@ -51,12 +51,20 @@ export class Emitter implements ThreadIndexNamer {
 
   /** Accesses that check their index (only with bounds checking on). */
   readonly accessSites: AccessSite[] = [];
+  /** Bindings declared as arrays of vec4 (some access to them is vectorized). */
+  readonly vectorBindings: ReadonlySet<number>;
+  /** Set when emitted code calls subgroup builtins (the module then enables `subgroups`). */
+  subgroupsUsed = false;
 
   constructor(
     readonly kernel: KernelIR,
     readonly limits: CodegenLimits,
     readonly boundsCheck = false,
-  ) {}
+    /** The device has the `subgroups` feature and the compile allows it. */
+    readonly subgroups = false,
+  ) {
+    this.vectorBindings = boundsCheck ? new Set() : vectorizedBindings(kernel);
+  }
 
   /**
    * `access(index)` guarded by the index check when bounds checking is on:
@@ -214,6 +222,24 @@ export class Emitter implements ThreadIndexNamer {
   lines(): string[] {
     return this.out;
   }
+}
+
+/** The binding index of each buffer parameter: buffers are bound in parameter order. */
+export function bindingOfParam(kernel: KernelIR, paramIndex: number): number {
+  return kernel.params.slice(0, paramIndex).filter((p) => p.role === 'buffer').length;
+}
+
+function vectorizedBindings(kernel: KernelIR): Set<number> {
+  const found = new Set<number>();
+  const visit = (block: Block): void => {
+    for (const op of block.ops) {
+      if ((op.kind === 'load' || op.kind === 'store') && op.vector && op.ptr.type.kind === 'ptr')
+        found.add(bindingOfParam(kernel, op.ptr.type.buffer));
+      blocksOf(op).forEach(visit);
+    }
+  };
+  visit(kernel.body);
+  return found;
 }
 
 /** Does code in these blocks synchronize the workgroup (scratch traffic)? */

@@ -8,9 +8,10 @@
 // identifier ever reaches the WGSL.
 
 import type { Op, OpKind, Value } from '../ir/ops.js';
-import type { Emitter } from './emitter.js';
+import { bindingOfParam, type Emitter } from './emitter.js';
 import { emitConvert, emitReduce } from './workgroup-ops.js';
 import { emitDot } from './dot.js';
+import { emitLoad, emitStore } from './memory-ops.js';
 import { binaryExpr, castExpr, literal, unaryExpr, wgslType } from './wgsl-types.js';
 import { coordinates, ownerPredicate, slotIndex } from './views.js';
 
@@ -46,7 +47,7 @@ export const opEmitters: OpEmitters = {
   argument: (e, op) => {
     const param = e.kernel.params[op.index];
     if (op.result.type.kind === 'ptr') {
-      const binding = e.kernel.params.slice(0, op.index).filter((p) => p.role === 'buffer').length;
+      const binding = bindingOfParam(e.kernel, op.index);
       e.set(op.result, { slots: ['0i'], uniform: true, binding });
     } else e.set(op.result, { slots: [`params.a${op.index}`], uniform: param !== undefined });
   },
@@ -86,6 +87,8 @@ export const opEmitters: OpEmitters = {
     e.set(op.result, { ...src, slots });
   },
   reshape: (e, op) => emitConvert(e, op.operand, op.result, op.span, 'a reshape'),
+  // A hint only informs axis-info; the value is its operand's.
+  hint: (e, op) => e.set(op.result, e.get(op.operand)),
   convertLayout: (e, op) => emitConvert(e, op.operand, op.result, op.span, 'a layout conversion'),
   binary: (e, op) => perSlot(e, op.result, [op.lhs, op.rhs], ([a = '', b = '']) => binaryExpr(op.op, a, b, e.dtype(op.lhs))),
   unary: (e, op) => perSlot(e, op.result, [op.operand], ([a = '']) => unaryExpr(op.op, a, e.dtype(op.operand))),
@@ -104,46 +107,8 @@ export const opEmitters: OpEmitters = {
     const binding = e.get(op.ptr).binding;
     defineSlots(e, op.result, exprs, e.get(op.ptr).uniform && e.get(op.offset).uniform, binding);
   },
-  load: (e, op) => {
-    const binding = e.get(op.ptr).binding;
-    const count = e.view(op.result).slots.length;
-    const type = wgslType[e.dtype(op.result)];
-    const scalar = op.result.type.shape.length === 0;
-    const slots: string[] = [];
-    const b = binding ?? 0;
-    for (let i = 0; i < count; i++) {
-      const name = valueName(op.result, scalar ? null : i);
-      const pointer = e.slotAt(op.ptr, i);
-      const read = e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`);
-      if (op.mask && op.other) {
-        // A masked-off lane never issues the access: WGSL would clamp an
-        // out-of-bounds index to some real element and read it.
-        e.line(`var ${name}: ${type} = ${e.slotAt(op.other, i)};`);
-        e.line(`if (${e.slotAt(op.mask, i)}) { ${read} }`);
-      } else if (op.mask) {
-        throw new Error('codegen: a masked load without other (the masking pass adds it)');
-      } else if (e.boundsCheck) {
-        e.line(`var ${name}: ${type} = ${literal(0, e.dtype(op.result))};`);
-        e.line(read);
-      } else e.line(`let ${name}: ${type} = b${b}[u32(${pointer})];`);
-      slots.push(name);
-    }
-    e.set(op.result, { slots, uniform: false });
-  },
-  store: (e, op) => {
-    const binding = e.get(op.ptr).binding ?? 0;
-    e.storedBindings.add(binding);
-    const view = e.view(op.value);
-    const scalar = op.value.type.shape.length === 0;
-    // Every invocation holds a scalar; one store is enough.
-    const owner = scalar ? 'tid == 0u' : ownerPredicate(view, e);
-    view.slots.forEach((_, i) => {
-      const at = (v: Value): string => e.slotAt(v, i);
-      const conds = [owner, op.mask ? at(op.mask) : null].filter((c): c is string => c !== null);
-      const write = e.checkedAccess('store', binding, at(op.ptr), op.span, (index) => `b${binding}[${index}] = ${at(op.value)};`);
-      e.line(conds.length ? `if (${conds.join(' && ')}) { ${write} }` : write);
-    });
-  },
+  load: (e, op) => emitLoad(e, op),
+  store: (e, op) => emitStore(e, op),
   reduce: (e, op) => emitReduce(e, op),
   argReduce: (e, op) => emitReduce(e, op),
   for: (e, op) => emitFor(e, op),

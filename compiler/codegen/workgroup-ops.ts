@@ -11,6 +11,7 @@ import type { Emitter } from './emitter.js';
 import { defineSlots, valueName } from './op-table.js';
 import { expandedAxis, flatIndex, ownerPredicate, coordinate } from './views.js';
 import { combineExpr, fromBits, reduceIdentity, toBits, wgslType } from './wgsl-types.js';
+import { emitSubgroupReduce, subgroupReductionApplies } from './subgroup-ops.js';
 
 /** Write every element to scratch at its row-major index, then read it back in the new layout. */
 export function emitConvert(e: Emitter, operand: Value, result: Value, span: Span, what: string): void {
@@ -98,7 +99,13 @@ export function emitReduce(e: Emitter, op: ReduceLike): void {
     return;
   }
 
-  // 2. Across invocations along the axis: a tree in scratch.
+  // 2. Across invocations along the axis: subgroup operations where they
+  // apply, else a tree in scratch.
+  if (subgroupReductionApplies(e, op, dim.threads, dtype)) {
+    const slots = emitSubgroupReduce(e, op, partials.map((p) => p.value), dtype);
+    e.set(op.result, { slots, uniform: false });
+    return;
+  }
   const w = e.workgroupSize;
   const t = e.threadIndex(src.parent, axis);
   const stride = dim.threadStride;

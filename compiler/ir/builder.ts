@@ -6,7 +6,7 @@
 
 import { CompileError, type Span } from '../errors.js';
 import type { Layout } from './layout.js';
-import type { ArgReduceOp, BinaryOp, Block, Op, ReduceOp, UnaryOp, Value } from './ops.js';
+import type { ArgReduceOp, BinaryOp, Block, Op, ReduceOp, UnaryOp, Value, VectorAccess } from './ops.js';
 import {
   isFloat,
   isInt,
@@ -192,6 +192,18 @@ export class IRBuilder {
     return result;
   }
 
+  hint(operand: Value, hint: 'multipleOf' | 'maxContiguous', values: readonly number[], span: Span, layout?: Layout): Value {
+    if (operand.type.kind === 'tile' && !isInt(operand.type.dtype))
+      this.fail('type', `tl.${hint} applies to integer tiles or pointers, got ${typeToString(operand.type)}`, span);
+    const rank = Math.max(1, operand.type.shape.length);
+    if (values.length !== rank)
+      this.fail('shape', `tl.${hint} needs ${rank} value${rank === 1 ? '' : 's'} (one per dimension) for a tile of shape ${shapeToString(operand.type.shape)}, got ${values.length}`, span);
+    if (values.some((v) => !Number.isInteger(v) || v < 1)) this.fail('type', `tl.${hint} values must be positive integers, got [${values.join(', ')}]`, span);
+    const result = this.fresh(this.retype(operand.type, operand.type.shape, layout ?? operand.type.layout));
+    this.emit({ kind: 'hint', result, hint, operand, values: [...values], span });
+    return result;
+  }
+
   convertLayout(operand: Value, layout: Layout, span: Span): Value {
     const result = this.fresh(this.retype(operand.type, operand.type.shape, layout));
     this.emit({ kind: 'convertLayout', result, operand, span });
@@ -292,7 +304,7 @@ export class IRBuilder {
     return ptr.type.elem;
   }
 
-  load(ptr: Value, mask: Value | undefined, other: Value | undefined, span: Span, layout?: Layout): Value {
+  load(ptr: Value, mask: Value | undefined, other: Value | undefined, span: Span, layout?: Layout, vector?: VectorAccess): Value {
     const elem = this.elemOf(ptr, span, 'tl.load');
     if (mask) this.checkMask(ptr, mask, span, 'tl.load');
     if (other) {
@@ -300,17 +312,17 @@ export class IRBuilder {
       if (this.dtypeOf(other, span, 'tl.load') !== elem) this.fail('type', `tl.load's other must be ${elem}, got ${typeToString(other.type)}`, span);
     }
     const result = this.fresh(this.tile(elem, ptr.type.shape, layout));
-    this.emit({ kind: 'load', result, ptr, ...(mask ? { mask } : {}), ...(other ? { other } : {}), span });
+    this.emit({ kind: 'load', result, ptr, ...(mask ? { mask } : {}), ...(other ? { other } : {}), ...(vector ? { vector } : {}), span });
     return result;
   }
 
-  store(ptr: Value, value: Value, mask: Value | undefined, span: Span): void {
+  store(ptr: Value, value: Value, mask: Value | undefined, span: Span, vector?: VectorAccess): void {
     const elem = this.elemOf(ptr, span, 'tl.store');
     this.sameShapes(span, 'tl.store', ptr, value);
     const v = this.dtypeOf(value, span, 'tl.store');
     if (v !== elem) this.fail('type', `tl.store of ${v} into a ${elem} buffer; cast the value first`, span);
     if (mask) this.checkMask(ptr, mask, span, 'tl.store');
-    this.emit({ kind: 'store', ptr, value, ...(mask ? { mask } : {}), span });
+    this.emit({ kind: 'store', ptr, value, ...(mask ? { mask } : {}), ...(vector ? { vector } : {}), span });
   }
 
   private checkMask(ptr: Value, mask: Value, span: Span, what: string): void {

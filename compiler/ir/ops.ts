@@ -53,6 +53,18 @@ export type Op =
   | (WithResult & { readonly kind: 'expandDims'; readonly operand: Value; readonly axis: number })
   | (WithResult & { readonly kind: 'reshape'; readonly operand: Value })
   | (WithResult & { readonly kind: 'convertLayout'; readonly operand: Value })
+  /**
+   * The operand, unchanged, with a fact the user promises (Triton's
+   * tl.multiple_of / tl.max_contiguous): per dimension, the first element of
+   * every group is a multiple of values[d], or elements are contiguous in
+   * groups of values[d]. Only axis-info reads it; codegen passes the value through.
+   */
+  | (WithResult & {
+      readonly kind: 'hint';
+      readonly hint: 'multipleOf' | 'maxContiguous';
+      readonly operand: Value;
+      readonly values: readonly number[];
+    })
   | (WithResult & { readonly kind: 'binary'; readonly op: BinaryOp; readonly lhs: Value; readonly rhs: Value })
   | (WithResult & { readonly kind: 'unary'; readonly op: UnaryOp; readonly operand: Value })
   | (WithResult & { readonly kind: 'fma'; readonly a: Value; readonly b: Value; readonly c: Value })
@@ -71,8 +83,16 @@ export type Op =
       readonly ptr: Value;
       readonly mask?: Value;
       readonly other?: Value;
+      /** Set by the vectorize pass: how codegen groups this access into vector loads. */
+      readonly vector?: VectorAccess;
     })
-  | (Base & { readonly kind: 'store'; readonly ptr: Value; readonly value: Value; readonly mask?: Value })
+  | (Base & {
+      readonly kind: 'store';
+      readonly ptr: Value;
+      readonly value: Value;
+      readonly mask?: Value;
+      readonly vector?: VectorAccess;
+    })
   /** Matrix product a[M,K] x b[K,N] + acc[M,N], accumulated in f32 (see passes/dot-layouts.ts, codegen/dot.ts). */
   | (WithResult & { readonly kind: 'dot'; readonly a: Value; readonly b: Value; readonly acc: Value })
   | (WithResult & { readonly kind: 'reduce'; readonly op: ReduceOp; readonly operand: Value; readonly axis: number })
@@ -104,12 +124,29 @@ export type Op =
 
 export type OpKind = Op['kind'];
 
+/**
+ * A vectorized access (decided by passes/vectorize.ts from axis-info): each
+ * invocation's `width` consecutive slots along the last dimension address
+ * `width` consecutive elements, the first a multiple of `width`, so they move
+ * as one vecN. `maskPerVector`: the mask is constant over each such group, so
+ * one lane's mask decides the whole vector (else each lane is checked and a
+ * partly masked group falls back to scalar accesses).
+ */
+export interface VectorAccess {
+  readonly width: number;
+  readonly maskPerVector: boolean;
+}
+
 export interface KernelParam {
   readonly name: string;
   readonly role: 'buffer' | 'scalar' | 'constexpr';
   /** Element dtype for buffers, value dtype for scalars; absent for constexprs. */
   readonly dtype?: MemDType;
   readonly constValue?: number | boolean;
+  /** From the launch specialization (ArgSpec.divisibility): scalar value, or buffer element offset, divisible by this. */
+  readonly divisibility?: number;
+  /** From the launch specialization (ArgSpec.equalToOne): the integer scalar is 1; the body uses the constant. */
+  readonly equalToOne?: boolean;
 }
 
 export interface KernelIR {
@@ -119,6 +156,8 @@ export interface KernelIR {
   readonly specializationKey: string;
   /** Invocations per workgroup (Triton's num_warps * 32). */
   readonly workgroupSize: number;
+  /** Contiguous elements per invocation along the last dimension (set by the coalescing pass; tiling's vector width). */
+  readonly elementsPerInvocation?: number;
   /** Source text and file, for comments and error frames. */
   readonly source: string;
   readonly file: string;
@@ -163,6 +202,7 @@ export function operandsOf(op: Op): readonly Value[] {
     case 'expandDims':
     case 'reshape':
     case 'convertLayout':
+    case 'hint':
     case 'unary':
     case 'cast':
     case 'reduce':

@@ -3,7 +3,7 @@
 // the CLI's --dump-after, and error messages.
 
 import { layoutToString } from './layout.js';
-import type { Block, KernelIR, Op, Value } from './ops.js';
+import type { Block, KernelIR, Op, Value, VectorAccess } from './ops.js';
 import { typeToString } from './types.js';
 
 export interface PrintOptions {
@@ -13,9 +13,10 @@ export interface PrintOptions {
 
 export function printKernel(kernel: KernelIR, options: PrintOptions = {}): string {
   const params = kernel.params
-    .map((p) => (p.role === 'constexpr' ? `${p.name}=${String(p.constValue)}` : `${p.name}: ${p.role === 'buffer' ? '*' : ''}${p.dtype ?? '?'}`))
+    .map((p) => (p.role === 'constexpr' ? `${p.name}=${String(p.constValue)}` : `${p.name}: ${p.role === 'buffer' ? '*' : ''}${p.dtype ?? '?'}${p.divisibility && p.divisibility > 1 ? `%${p.divisibility}` : ''}${p.equalToOne ? '=1' : ''}`))
     .join(', ');
-  const lines = [`kernel ${kernel.name}(${params}) workgroup=${kernel.workgroupSize} {`];
+  const elements = kernel.elementsPerInvocation !== undefined && kernel.elementsPerInvocation > 1 ? ` elements=${kernel.elementsPerInvocation}` : '';
+  const lines = [`kernel ${kernel.name}(${params}) workgroup=${kernel.workgroupSize}${elements} {`];
   printBlock(kernel.body, 1, lines, options);
   lines.push('}');
   return lines.join('\n') + '\n';
@@ -30,6 +31,12 @@ const v = (value: Value): string => `%${value.id}`;
 function typed(value: Value): string {
   const layout = value.type.layout ? ` ${layoutToString(value.type.layout)}` : '';
   return `${typeToString(value.type)}${layout}`;
+}
+
+/** `vector=4` (a mask constant per vector: `vector=4/m`), or nothing for scalar accesses. */
+function vectorAttr(vector: VectorAccess | undefined, masked: boolean): string {
+  if (!vector) return '';
+  return `vector=${vector.width}${masked && vector.maskPerVector ? '/m' : ''}`;
 }
 
 function attrs(op: Op): string {
@@ -63,12 +70,14 @@ function attrs(op: Op): string {
       return `${v(op.cond)}, ${v(op.onTrue)}, ${v(op.onFalse)}`;
     case 'addptr':
       return `${v(op.ptr)}, ${v(op.offset)}`;
+    case 'hint':
+      return `${op.hint}=[${op.values.join(',')}] ${v(op.operand)}`;
     case 'load':
-      return [v(op.ptr), op.mask ? `mask=${v(op.mask)}` : '', op.other ? `other=${v(op.other)}` : '']
+      return [v(op.ptr), op.mask ? `mask=${v(op.mask)}` : '', op.other ? `other=${v(op.other)}` : '', vectorAttr(op.vector, op.mask !== undefined)]
         .filter(Boolean)
         .join(', ');
     case 'store':
-      return [v(op.ptr), v(op.value), op.mask ? `mask=${v(op.mask)}` : ''].filter(Boolean).join(', ');
+      return [v(op.ptr), v(op.value), op.mask ? `mask=${v(op.mask)}` : '', vectorAttr(op.vector, op.mask !== undefined)].filter(Boolean).join(', ');
     case 'reduce':
     case 'argReduce':
       return `${op.op} ${v(op.operand)}, axis=${op.axis}`;

@@ -35,6 +35,8 @@ export function rebuildSimple(b: IRBuilder, op: SimpleOp, get: (v: Value) => Val
       return b.expandDims(get(op.operand), op.axis, s, layout);
     case 'reshape':
       return b.reshape(get(op.operand), op.result.type.shape, s, layout);
+    case 'hint':
+      return b.hint(get(op.operand), op.hint, op.values, s, layout);
     case 'convertLayout':
       return b.convertLayout(get(op.operand), layout ?? op.result.type.layout ?? { kind: 'scalar' }, s);
     case 'binary':
@@ -52,9 +54,9 @@ export function rebuildSimple(b: IRBuilder, op: SimpleOp, get: (v: Value) => Val
     case 'addptr':
       return b.addptr(get(op.ptr), get(op.offset), s, layout);
     case 'load':
-      return b.load(get(op.ptr), op.mask && get(op.mask), op.other && get(op.other), s, layout);
+      return b.load(get(op.ptr), op.mask && get(op.mask), op.other && get(op.other), s, layout, op.vector);
     case 'store':
-      b.store(get(op.ptr), get(op.value), op.mask && get(op.mask), s);
+      b.store(get(op.ptr), get(op.value), op.mask && get(op.mask), s, op.vector);
       return undefined;
     case 'reduce':
       return b.reduce(op.op, get(op.operand), op.axis, s, layout);

@@ -19,10 +19,13 @@ import { ExpressionLowerer } from './expressions.js';
  * (Triton's `i32:16` signature hint / launch specialization): for a scalar,
  * its value is known to be a multiple of N; for a buffer, the element offset
  * of the binding inside its GPU buffer is a multiple of N (its alignment).
+ * `equalToOne` (Triton's equal-to-1 specialization): the integer scalar is 1
+ * at this launch, so it lowers to the constant 1 (a unit stride makes the
+ * addresses it scales provably contiguous); the argument is still passed.
  */
 export type ArgSpec =
   | { readonly role: 'buffer'; readonly dtype: MemDType; readonly divisibility?: number }
-  | { readonly role: 'scalar'; readonly dtype: MemDType; readonly divisibility?: number }
+  | { readonly role: 'scalar'; readonly dtype: MemDType; readonly divisibility?: number; readonly equalToOne?: boolean }
   | { readonly role: 'constexpr'; readonly value: number | boolean };
 
 export interface LowerOptions {
@@ -73,11 +76,18 @@ class Lowerer extends ExpressionLowerer {
         return { name: p.name, role: 'constexpr', constValue: arg.value };
       }
       const type: Type = arg.role === 'buffer' ? ptrType(arg.dtype, [], index) : tileType(arg.dtype, []);
-      // Parameters may be reassigned (Triton's `X += row * stride`).
-      const value = ir(this.b.argument(index, p.name, type, p.span));
+      // Parameters may be reassigned (Triton's `X += row * stride`). A scalar
+      // specialized as equal to 1 is a typed constant: same dtype, same semantics.
+      const value = ir(arg.role === 'scalar' && arg.equalToOne ? this.b.constant(1, arg.dtype, p.span) : this.b.argument(index, p.name, type, p.span));
       this.paramValues.set(p.name, value);
       this.root.declare(p.name, value, false);
-      return { name: p.name, role: arg.role, dtype: arg.dtype };
+      return {
+        name: p.name,
+        role: arg.role,
+        dtype: arg.dtype,
+        ...(arg.divisibility !== undefined && arg.divisibility > 1 ? { divisibility: arg.divisibility } : {}),
+        ...(arg.role === 'scalar' && arg.equalToOne ? { equalToOne: true } : {}),
+      };
     });
   }
 

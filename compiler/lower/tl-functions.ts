@@ -266,6 +266,8 @@ export const tlFunctions: Readonly<Record<string, Handler>> = {
     const sum = s.binary('-', s.binary('+', a.value, b.value, span), constant(1), span);
     return s.binary('/', sum, b.value, span);
   },
+  multipleOf: hintHandler('multipleOf'),
+  maxContiguous: hintHandler('maxContiguous'),
   cast: (s, args, span) => {
     arity(s, 'cast', args, 2, 2, span);
     return castTo(s, args[0], dtypeArg(s, args[1], span), span);
@@ -291,6 +293,20 @@ export const tlFunctions: Readonly<Record<string, Handler>> = {
   argmin: reduceHandler('argmin'),
   dot,
 };
+
+/**
+ * tl.multipleOf(x, 16) / tl.maxContiguous(x, [1, 64]): promises for the
+ * axis-info analysis (Triton's multiple_of / max_contiguous). A single number
+ * applies to a 1D tile (or scalar); 2D tiles take one value per dimension.
+ */
+function hintHandler(hint: 'multipleOf' | 'maxContiguous'): Handler {
+  return (s, args, span) => {
+    arity(s, hint, args, 2, 2, span);
+    const x = tileArg(s, args[0], span);
+    const values = shapeArg(s, args[1], span);
+    return ir(s.b.hint(x, hint, values, span));
+  };
+}
 
 function castTo(s: Semantics, arg: Arg | undefined, dtype: DType, span: Span): SemVal {
   if (arg?.value.kind === 'const') {
@@ -326,5 +342,5 @@ export function callMethod(s: Semantics, self: Arg, name: string, args: readonly
 export const notYetSupported: ReadonlySet<string> = new Set([
   'atomicAdd', 'atomicMax', 'atomicMin', 'atomicCas', 'atomicXchg', 'cumsum', 'cumprod',
   'sort', 'histogram', 'makeBlockPtr', 'advance', 'trans', 'permute', 'join', 'split', 'rand', 'randn',
-  'multipleOf', 'maxContiguous', 'debugBarrier', 'inlineAsmElementwise', 'device_print', 'static_assert',
+  'debugBarrier', 'inlineAsmElementwise', 'device_print', 'static_assert',
 ]);

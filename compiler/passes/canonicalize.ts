@@ -4,7 +4,9 @@
 // Guarantees: no pure op whose result is unused; no two pure ops with the same
 // kind, attributes and operands in one scope; binary/unary/cast/select ops on
 // scalar constants are replaced by constants (integer math wraps to 32 bits,
-// division and remainder truncate, as in WGSL).
+// division and remainder truncate, as in WGSL); an integer `x * 1` whose result
+// has x's type is x (a stride specialized to 1 must not hide contiguity from
+// axis-info).
 
 import { layoutToString } from '../ir/layout.js';
 import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
@@ -78,6 +80,8 @@ function attributes(op: SimpleOp): string {
       return `${op.op},${op.axis}`;
     case 'load':
       return `${op.mask ? 'm' : ''}${op.other ? 'o' : ''}`;
+    case 'hint':
+      return `${op.hint}=${op.values.join(',')}`;
     default:
       return '';
   }
@@ -193,6 +197,11 @@ class Canonicalizer extends Rewriter {
         this.map.set(op.result.id, value);
         continue;
       }
+      const identity = this.multipliedByOne(op);
+      if (identity && op.kind !== 'store') {
+        this.map.set(op.result.id, identity);
+        continue;
+      }
       const key = this.key(op);
       const existing = key ? this.lookup(key) : undefined;
       if (existing && op.kind !== 'store') {
@@ -211,6 +220,21 @@ class Canonicalizer extends Rewriter {
         if (key) this.scopes[this.scopes.length - 1]?.set(key, result);
       }
     }
+  }
+
+  /** The other operand of an integer multiplication by 1, when it already has the result's type and layout. */
+  private multipliedByOne(op: SimpleOp): Value | undefined {
+    if (op.kind !== 'binary' || op.op !== 'mul' || op.result.type.kind !== 'tile') return undefined;
+    const dtype = op.result.type.dtype;
+    if (dtype !== 'i32' && dtype !== 'u32') return undefined;
+    const sameAsResult = (v: Value): boolean =>
+      typeToString(v.type) === typeToString(op.result.type) &&
+      (v.type.layout ? layoutToString(v.type.layout) : '') === (op.result.type.layout ? layoutToString(op.result.type.layout) : '');
+    const lhs = this.get(op.lhs);
+    const rhs = this.get(op.rhs);
+    if (this.consts.get(rhs.id) === 1 && sameAsResult(lhs)) return lhs;
+    if (this.consts.get(lhs.id) === 1 && sameAsResult(rhs)) return rhs;
+    return undefined;
   }
 
   /** Merged expressions are visible inside the block they were defined in only. */

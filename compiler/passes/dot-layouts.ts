@@ -15,7 +15,9 @@
 //   needs, straight from global memory with the kernel's own masks, and the
 //   dot itself is register arithmetic only (codegen/dot.ts).
 // - 'workgroup': operands get plain coalesced layouts (no replicas: each
-//   element is loaded once); codegen stages them in workgroup memory.
+//   element is loaded once; runs of the kernel's elementsPerInvocation along
+//   the last dimension, so contiguous loads vectorize); codegen stages them
+//   in workgroup memory.
 //
 // The preferred layouts are propagated backwards from the dot through
 // elementwise ops, loads and pointer arithmetic, and through loop-carried
@@ -63,9 +65,11 @@ export function registerOperandLayouts(result: BlockedLayout, k: number): { a: B
 }
 
 /** Layouts for a dot's operands given its result layout. */
-export function dotOperandLayouts(strategy: DotStrategy, result: Layout, a: Shape, b: Shape, w: number): { a: Layout; b: Layout } {
+export function dotOperandLayouts(strategy: DotStrategy, result: Layout, a: Shape, b: Shape, w: number, vector = 1): { a: Layout; b: Layout } {
   if (strategy === 'registers' && result.kind === 'blocked') return registerOperandLayouts(result, a[1] ?? 1);
-  return { a: defaultBlocked(a, w), b: defaultBlocked(b, w) };
+  // Runs of `vector` along the last dimension (the coalescing choice), so
+  // contiguous operand loads become vec4s, adjacent invocations adjacent runs.
+  return { a: defaultBlocked(a, w, vector), b: defaultBlocked(b, w, vector) };
 }
 
 /** Preferred layout per (old) value id. */
@@ -131,7 +135,7 @@ export function dotLayoutHints(kernel: KernelIR): LayoutHints {
   };
   for (const d of dots) {
     const result = dotResultLayout(d.result.type.shape, w);
-    const operands = dotOperandLayouts(strategy, result, d.a.type.shape, d.b.type.shape, w);
+    const operands = dotOperandLayouts(strategy, result, d.a.type.shape, d.b.type.shape, w, kernel.elementsPerInvocation ?? 1);
     prefer(d.result, result);
     prefer(d.acc, result);
     prefer(d.a, operands.a);

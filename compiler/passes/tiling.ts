@@ -26,7 +26,7 @@ export interface TilingOptions {
 }
 
 export function tiling(kernel: KernelIR, options: TilingOptions = {}): KernelIR {
-  return new Tiler(kernel, options.vector ?? 1).run();
+  return new Tiler(kernel, options.vector ?? kernel.elementsPerInvocation ?? 1).run();
 }
 
 /** The largest rank-2 shape in the kernel; all 2D tiles share its layout. */
@@ -110,6 +110,7 @@ class Tiler extends Rewriter {
       case 'expandDims':
       case 'unary':
       case 'cast':
+      case 'hint':
         return this.isCheap(op.operand);
       case 'binary':
         return this.isCheap(op.lhs) && this.isCheap(op.rhs);
@@ -200,7 +201,7 @@ class Tiler extends Rewriter {
     const layout = want ?? this.resultLayout(op);
     if (op.kind === 'dot') {
       // Operands by position (a and b may be one value, needed in two layouts).
-      const operands = dotOperandLayouts(this.kernel.dotStrategy ?? DEFAULT_DOT_STRATEGY, layout, op.a.type.shape, op.b.type.shape, this.kernel.workgroupSize);
+      const operands = dotOperandLayouts(this.kernel.dotStrategy ?? DEFAULT_DOT_STRATEGY, layout, op.a.type.shape, op.b.type.shape, this.kernel.workgroupSize, this.kernel.elementsPerInvocation ?? 1);
       return this.b.dot(this.inLayout(op.a, operands.a), this.inLayout(op.b, operands.b), this.inLayout(op.acc, layout), op.span, layout);
     }
     const get = (v: Value): Value => this.inLayout(v, this.operandLayout(op, v, layout));
@@ -289,6 +290,7 @@ function elementwiseOperands(op: SimpleOp): Value[] {
     case 'unary':
     case 'cast':
     case 'broadcast':
+    case 'hint':
       return [op.operand];
     case 'fma':
       return [op.a, op.b, op.c];

@@ -161,7 +161,7 @@ describe('canonicalize: CSE and DCE in compiled kernels', () => {
   it('merges equal pure ops, keeps both loads, and removes the unused load and exp', () => {
     const s = stages(source, args('*f32', 'f32'));
     expect(s.printed.lower).toMatchInlineSnapshot(`
-      "kernel fold(x: *f32, n: f32) workgroup=16 {
+      "kernel fold(x: *f32, n: f32) workgroup=4 elements=4 {
         %0 = argument 0 "x" : *f32
         %1 = argument 1 "n" : f32
         %2 = arange 0, 16 : i32[16]
@@ -183,7 +183,7 @@ describe('canonicalize: CSE and DCE in compiled kernels', () => {
     // %5/%6 merge into %3/%4; %7/%8 are dead; the two live loads stay
     // (loads are never merged: memory may change between them).
     expect(s.printed.canonicalize).toMatchInlineSnapshot(`
-      "kernel fold(x: *f32, n: f32) workgroup=16 {
+      "kernel fold(x: *f32, n: f32) workgroup=4 elements=4 {
         %0 = argument 0 "x" : *f32
         %1 = argument 1 "n" : f32
         %2 = arange 0, 16 : i32[16]
@@ -225,7 +225,7 @@ describe('canonicalize: CSE and DCE in compiled kernels', () => {
 }`;
     const text = stages(source, args('*f32', 'i32')).printed.canonicalize ?? '';
     expect(text).toMatchInlineSnapshot(`
-      "kernel scoped(x: *f32, n: i32) workgroup=16 {
+      "kernel scoped(x: *f32, n: i32) workgroup=4 elements=4 {
         %0 = argument 0 "x" : *f32
         %1 = argument 1 "n" : i32
         %2 = arange 0, 16 : i32[16]
@@ -261,7 +261,7 @@ describe('canonicalize: CSE and DCE in compiled kernels', () => {
 }`;
     const text = stages(source, args('*f32', 'i32')).printed.canonicalize ?? '';
     expect(text).toMatchInlineSnapshot(`
-      "kernel hoisted(x: *f32, n: i32) workgroup=16 {
+      "kernel hoisted(x: *f32, n: i32) workgroup=4 elements=4 {
         %0 = argument 0 "x" : *f32
         %1 = argument 1 "n" : i32
         %2 = arange 0, 16 : i32[16]

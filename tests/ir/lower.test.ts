@@ -22,7 +22,7 @@ describe('lowering', () => {
 }`;
     // Only the EVEN branch is lowered; the literal 2 adopts u32 (weak typing).
     expect(after(source, args('*i32', '*u32', '*f32', true), 'lower')).toMatchInlineSnapshot(`
-      "kernel promo(x: *i32, u: *u32, out: *f32, EVEN=true) workgroup=8 {
+      "kernel promo(x: *i32, u: *u32, out: *f32, EVEN=true) workgroup=2 elements=4 {
         %0 = argument 0 "x" : *i32
         %1 = argument 1 "u" : *u32
         %2 = argument 2 "out" : *f32
@@ -75,7 +75,7 @@ describe('lowering', () => {
     // The for op's results (%17) are numbered after its body. The else
     // branch yields acc unchanged. K=2 unrolls into "+ 0" and "+ 1".
     expect(after(source, args('*f32', '*f32', 'i32', 2), 'lower')).toMatchInlineSnapshot(`
-      "kernel rowsum(x: *f32, out: *f32, n: i32, K=2) workgroup=16 {
+      "kernel rowsum(x: *f32, out: *f32, n: i32, K=2) workgroup=4 elements=4 {
         %0 = argument 0 "x" : *f32
         %1 = argument 1 "out" : *f32
         %2 = argument 2 "n" : i32

@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { args, opLines, stages } from './helpers.js';
 
+/** These tests look at masking alone: one element per invocation keeps the layouts short. */
+const ONE_PER_INVOCATION = { elementsPerInvocation: 1 };
+
 describe('masking', () => {
   it('adds a zero `other` to a masked load and keeps an explicit one', () => {
     const source = `function two(x, out, n) {
@@ -15,7 +18,7 @@ describe('masking', () => {
   const b = tl.load(x + 16 + offs, { mask, other: -1.5 });
   tl.store(out + offs, a + b, { mask });
 }`;
-    const s = stages(source, args('*f32', '*f32', 'i32'));
+    const s = stages(source, args('*f32', '*f32', 'i32'), ONE_PER_INVOCATION);
     const before = opLines(s.printed.tiling ?? '');
     const after = opLines(s.printed.masking ?? '');
     expect(before).toEqual([
@@ -72,7 +75,7 @@ describe('masking', () => {
   const offs = tl.arange(0, 16);
   tl.store(out + offs, tl.load(x + offs, { mask: offs < n }));
 }`;
-    const after = stages(source, args('*u32', '*u32', 'i32')).printed.masking ?? '';
+    const after = stages(source, args('*u32', '*u32', 'i32'), ONE_PER_INVOCATION).printed.masking ?? '';
     expect(after).toMatch(/(%\d+) = constant 0 : u32 #scalar\n\s+(%\d+) = splat \1 : u32\[16\] [^\n]+\n\s+%\d+ = load %\d+, mask=%\d+, other=\2 : u32\[16\]/);
   });
 
@@ -82,7 +85,7 @@ describe('masking', () => {
   const all = tl.full([16], true, tl.int1);
   tl.store(out + offs, tl.load(x + offs, { mask: all, other: 7.0 }), { mask: all });
 }`;
-    const s = stages(source, args('*f32', '*f32'));
+    const s = stages(source, args('*f32', '*f32'), ONE_PER_INVOCATION);
     expect(s.printed.tiling).toContain('mask=');
     expect(opLines(s.printed['canonicalize-tiled'] ?? '')).toEqual([
       '%0 = argument 0 "x" : *f32 #scalar',
@@ -107,7 +110,7 @@ describe('masking', () => {
   tl.store(out + offs, a + b);
   tl.store(out + 16 + offs, a, { mask: !EVEN });
 }`;
-    const s = stages(source, args('*f32', '*f32', true));
+    const s = stages(source, args('*f32', '*f32', true), ONE_PER_INVOCATION);
     expect(s.printed.tiling?.match(/= load/g)).toHaveLength(2);
     expect(s.printed.tiling?.match(/store /g)).toHaveLength(2);
     // No memory access is left but the one unmasked store of a + b = 2.5 + 0,
@@ -132,7 +135,7 @@ describe('masking', () => {
     }
   }
 }`;
-    const after = stages(source, args('*f32', '*f32', 'i32', true)).printed['canonicalize-tiled'] ?? '';
+    const after = stages(source, args('*f32', '*f32', 'i32', true), ONE_PER_INVOCATION).printed['canonicalize-tiled'] ?? '';
     expect(after).not.toContain('= load');
     expect(after).not.toContain('store ');
     expect(after).toContain('for %');
@@ -143,7 +146,7 @@ describe('masking', () => {
   const offs = tl.arange(0, 16);
   tl.store(out + offs, tl.load(x + offs, { mask: offs < n, other: 1.0 }), { mask: offs < n });
 }`;
-    const after = stages(source, args('*f32', '*f32', 'i32')).printed.masking ?? '';
+    const after = stages(source, args('*f32', '*f32', 'i32'), ONE_PER_INVOCATION).printed.masking ?? '';
     expect(after).toMatch(/load %\d+, mask=(%\d+), other=%\d+ [^\n]+\n\s+store %\d+, %\d+, mask=\1\n/);
   });
 });

@@ -20,9 +20,20 @@ describe('specialization key', () => {
   it('names every parameter with its dtype or constexpr value, the workgroup size and the source hash', () => {
     const keyOf = (...a: (string | number | boolean)[]): string => compileSource(source, args(...a)).manifest.specializationKey;
     expect(hash).toMatch(/^[0-9a-f]{8}$/);
-    expect(keyOf('*f32', '*f32', '*f32', 'i32', 256)).toBe(`add(x:*f32,y:*f32,out:*f32,n:i32,BLOCK=256)[wg=128]#${hash}`);
-    expect(keyOf('*i32', '*i32', '*i32', 'u32', 64)).toBe(`add(x:*i32,y:*i32,out:*i32,n:u32,BLOCK=64)[wg=64]#${hash}`);
+    // The default workgroup gives each invocation 4 contiguous elements of the block.
+    expect(keyOf('*f32', '*f32', '*f32', 'i32', 256)).toBe(`add(x:*f32,y:*f32,out:*f32,n:i32,BLOCK=256)[wg=64]#${hash}`);
+    expect(keyOf('*i32', '*i32', '*i32', 'u32', 64)).toBe(`add(x:*i32,y:*i32,out:*i32,n:u32,BLOCK=64)[wg=16]#${hash}`);
     expect(keyOf('*f32', '*u32', '*f32', 'i32', 1024)).toBe(`add(x:*f32,y:*u32,out:*f32,n:i32,BLOCK=1024)[wg=128]#${hash}`);
+  });
+
+  it('records divisibility specialization and the coalescing, elements and subgroup choices', () => {
+    const specs = args('*f32', '*f32', '*f32', 'i32', 256);
+    const n16 = specs.map((a, i) => (i === 3 && a.role === 'scalar' ? { ...a, divisibility: 16 } : a));
+    expect(compileSource(source, n16).manifest.specializationKey).toBe(`add(x:*f32,y:*f32,out:*f32,n:i32%16,BLOCK=256)[wg=64]#${hash}`);
+    expect(compileSource(source, specs, { coalesce: false }).manifest.specializationKey).toBe(`add(x:*f32,y:*f32,out:*f32,n:i32,BLOCK=256)[wg=128]#${hash}[uncoalesced]`);
+    expect(compileSource(source, specs, { elementsPerInvocation: 2 }).manifest.specializationKey).toBe(`add(x:*f32,y:*f32,out:*f32,n:i32,BLOCK=256)[wg=128]#${hash}[epi=2]`);
+    expect(compileSource(source, specs, { features: ['subgroups'] }).manifest.specializationKey).toContain('[subgroups]');
+    expect(compileSource(source, specs, { features: ['subgroups'], subgroups: false }).manifest.specializationKey).not.toContain('subgroups');
   });
 
   it('includes the invocations asked for', () => {

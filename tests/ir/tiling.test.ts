@@ -31,23 +31,23 @@ describe('tiling', () => {
     const s = stages(source, args('*f32', '*f32', 'i32'));
     // 32 elements: the workgroup shrinks to 32 invocations, one element each.
     expect(s.printed.tiling).toMatchInlineSnapshot(`
-      "kernel copy(x: *f32, out: *f32, n: i32) workgroup=32 {
+      "kernel copy(x: *f32, out: *f32, n: i32) workgroup=8 elements=4 {
         %0 = argument 0 "x" : *f32 #scalar
         %1 = argument 1 "out" : *f32 #scalar
         %2 = argument 2 "n" : i32 #scalar
         %3 = programId 0 : i32 #scalar
         %4 = constant 32 : i32 #scalar
         %5 = binary mul %3, %4 : i32 #scalar
-        %6 = arange 0, 32 : i32[32] #blocked<spt=[1] tpd=[32]>
-        %7 = splat %5 : i32[32] #blocked<spt=[1] tpd=[32]>
-        %8 = binary add %7, %6 : i32[32] #blocked<spt=[1] tpd=[32]>
-        %9 = splat %1 : *f32[32] #blocked<spt=[1] tpd=[32]>
-        %10 = addptr %9, %8 : *f32[32] #blocked<spt=[1] tpd=[32]>
-        %11 = splat %0 : *f32[32] #blocked<spt=[1] tpd=[32]>
-        %12 = addptr %11, %8 : *f32[32] #blocked<spt=[1] tpd=[32]>
-        %13 = splat %2 : i32[32] #blocked<spt=[1] tpd=[32]>
-        %14 = binary lt %8, %13 : bool[32] #blocked<spt=[1] tpd=[32]>
-        %15 = load %12, mask=%14 : f32[32] #blocked<spt=[1] tpd=[32]>
+        %6 = arange 0, 32 : i32[32] #blocked<spt=[4] tpd=[8]>
+        %7 = splat %5 : i32[32] #blocked<spt=[4] tpd=[8]>
+        %8 = binary add %7, %6 : i32[32] #blocked<spt=[4] tpd=[8]>
+        %9 = splat %1 : *f32[32] #blocked<spt=[4] tpd=[8]>
+        %10 = addptr %9, %8 : *f32[32] #blocked<spt=[4] tpd=[8]>
+        %11 = splat %0 : *f32[32] #blocked<spt=[4] tpd=[8]>
+        %12 = addptr %11, %8 : *f32[32] #blocked<spt=[4] tpd=[8]>
+        %13 = splat %2 : i32[32] #blocked<spt=[4] tpd=[8]>
+        %14 = binary lt %8, %13 : bool[32] #blocked<spt=[4] tpd=[8]>
+        %15 = load %12, mask=%14 : f32[32] #blocked<spt=[4] tpd=[8]>
         store %10, %15, mask=%14
       }
       "
@@ -69,24 +69,24 @@ describe('tiling', () => {
     // The aranges lowering made in the default 1D layout are left dead here
     // and removed by the final canonicalize.
     expect(s.printed['canonicalize-tiled']).toMatchInlineSnapshot(`
-      "kernel tile2d(x: *f32, out: *f32) workgroup=128 {
+      "kernel tile2d(x: *f32, out: *f32) workgroup=128 elements=4 {
         %0 = argument 0 "x" : *f32 #scalar
         %1 = argument 1 "out" : *f32 #scalar
-        %2 = arange 0, 16 : i32[16] #slice<dim=1, #blocked<spt=[1,1] tpd=[4,32]>>
-        %3 = expandDims %2, axis=1 : i32[16,1] #blocked<spt=[1,1] tpd=[4,32]>
+        %2 = arange 0, 16 : i32[16] #slice<dim=1, #blocked<spt=[1,4] tpd=[16,8]>>
+        %3 = expandDims %2, axis=1 : i32[16,1] #blocked<spt=[1,4] tpd=[16,8]>
         %4 = constant 32 : i32 #scalar
-        %5 = splat %4 : i32[16,1] #blocked<spt=[1,1] tpd=[4,32]>
-        %6 = binary mul %3, %5 : i32[16,1] #blocked<spt=[1,1] tpd=[4,32]>
-        %7 = arange 0, 32 : i32[32] #slice<dim=0, #blocked<spt=[1,1] tpd=[4,32]>>
-        %8 = expandDims %7, axis=0 : i32[1,32] #blocked<spt=[1,1] tpd=[4,32]>
-        %9 = broadcast %6 : i32[16,32] #blocked<spt=[1,1] tpd=[4,32]>
-        %10 = broadcast %8 : i32[16,32] #blocked<spt=[1,1] tpd=[4,32]>
-        %11 = binary add %9, %10 : i32[16,32] #blocked<spt=[1,1] tpd=[4,32]>
-        %12 = splat %1 : *f32[16,32] #blocked<spt=[1,1] tpd=[4,32]>
-        %13 = addptr %12, %11 : *f32[16,32] #blocked<spt=[1,1] tpd=[4,32]>
-        %14 = splat %0 : *f32[16,32] #blocked<spt=[1,1] tpd=[4,32]>
-        %15 = addptr %14, %11 : *f32[16,32] #blocked<spt=[1,1] tpd=[4,32]>
-        %16 = load %15 : f32[16,32] #blocked<spt=[1,1] tpd=[4,32]>
+        %5 = splat %4 : i32[16,1] #blocked<spt=[1,4] tpd=[16,8]>
+        %6 = binary mul %3, %5 : i32[16,1] #blocked<spt=[1,4] tpd=[16,8]>
+        %7 = arange 0, 32 : i32[32] #slice<dim=0, #blocked<spt=[1,4] tpd=[16,8]>>
+        %8 = expandDims %7, axis=0 : i32[1,32] #blocked<spt=[1,4] tpd=[16,8]>
+        %9 = broadcast %6 : i32[16,32] #blocked<spt=[1,4] tpd=[16,8]>
+        %10 = broadcast %8 : i32[16,32] #blocked<spt=[1,4] tpd=[16,8]>
+        %11 = binary add %9, %10 : i32[16,32] #blocked<spt=[1,4] tpd=[16,8]>
+        %12 = splat %1 : *f32[16,32] #blocked<spt=[1,4] tpd=[16,8]>
+        %13 = addptr %12, %11 : *f32[16,32] #blocked<spt=[1,4] tpd=[16,8]>
+        %14 = splat %0 : *f32[16,32] #blocked<spt=[1,4] tpd=[16,8]>
+        %15 = addptr %14, %11 : *f32[16,32] #blocked<spt=[1,4] tpd=[16,8]>
+        %16 = load %15 : f32[16,32] #blocked<spt=[1,4] tpd=[16,8]>
         store %13, %16
       }
       "
@@ -102,7 +102,8 @@ describe('tiling', () => {
   const bv = tl.load(b + rn);
   tl.store(out + offs, tl.load(x + offs) + tl.expandDims(bv, 0));
 }`;
-    const lines = opLines(stages(source, args('*f32', '*f32', '*f32')).printed['canonicalize-tiled'] ?? '');
+    const s = stages(source, args('*f32', '*f32', '*f32'), { elementsPerInvocation: 1 });
+    const lines = opLines(s.printed.tiling ?? '');
     // The bias row is loaded once in the 1D layout, then moved (through
     // workgroup memory) into the slice of the 2D layout that expandDims needs.
     const load1d = lines.find((l) => /= load .* : f32\[32\] /.test(l));
@@ -113,6 +114,11 @@ describe('tiling', () => {
     const converted = /^(%\d+) =/.exec(convert ?? '')?.[1];
     expect(lines.some((l) => l.startsWith(`%`) && l.includes(`expandDims ${converted}, axis=0 : f32[1,32] #blocked<spt=[1,1] tpd=[4,32]>`))).toBe(true);
     expect(lines.filter((l) => l.includes('convertLayout'))).toHaveLength(1);
+    // b is never written, so remove-conversions loads the row straight into
+    // the slice layout instead of a workgroup-memory round trip.
+    const final = opLines(s.printed['canonicalize-tiled'] ?? '');
+    expect(final.filter((l) => l.includes('convertLayout'))).toHaveLength(0);
+    expect(final.some((l) => /= load .* : f32\[32\] #slice<dim=0, #blocked<spt=\[1,1\] tpd=\[4,32\]>>$/.test(l))).toBe(true);
   });
 
   it('gives reductions a slice of their operand layout and converts a 1D load to meet them', () => {
@@ -123,22 +129,24 @@ describe('tiling', () => {
   const m = tl.max(t, 1);
   tl.store(out + rm, m + tl.load(x + rm));
 }`;
-    const s = stages(source, args('*f32', '*f32'), { invocations: 64 });
-    expect(opLines(s.printed['canonicalize-tiled'] ?? '').slice(-10)).toEqual([
-      '%15 = load %14 : f32[8,32] #blocked<spt=[1,1] tpd=[2,32]>',
-      '%16 = reduce max %15, axis=1 : f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
-      '%17 = splat %0 : *f32[8] #blocked<spt=[1] tpd=[64]>',
-      '%18 = addptr %17, %2 : *f32[8] #blocked<spt=[1] tpd=[64]>',
-      '%19 = load %18 : f32[8] #blocked<spt=[1] tpd=[64]>',
-      '%20 = convertLayout %19 : f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
-      '%21 = binary add %16, %20 : f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
-      '%22 = splat %1 : *f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
-      '%23 = addptr %22, %3 : *f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
-      'store %23, %21',
+    const s = stages(source, args('*f32', '*f32'), { invocations: 64, elementsPerInvocation: 1 });
+    // Tiling converts the 1D load (%22) into the reduction's slice layout ...
+    const tiled = opLines(s.printed.tiling ?? '');
+    expect(tiled).toContain('%22 = load %21 : f32[8] #blocked<spt=[1] tpd=[64]>');
+    expect(tiled).toContain('%23 = convertLayout %22 : f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>');
+    // ... and remove-conversions re-loads it there instead (x is never written).
+    expect(opLines(s.printed['canonicalize-tiled'] ?? '').slice(-6)).toEqual([
+      '%17 = addptr %16, %2 : *f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
+      '%18 = load %17 : f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
+      '%19 = binary add %15, %18 : f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
+      '%20 = splat %1 : *f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
+      '%21 = addptr %20, %2 : *f32[8] #slice<dim=1, #blocked<spt=[1,1] tpd=[2,32]>>',
+      'store %21, %19',
     ]);
-    // The store's pointer (%23) is cheap index math: rebuilt in the slice
-    // layout from an arange made there (%3), not converted.
-    expect(s.printed['canonicalize-tiled']).toMatch(/%3 = arange 0, 8 : i32\[8\] #slice<dim=1, /);
+    expect(s.printed['canonicalize-tiled']).not.toContain('convertLayout');
+    // The store's pointer is cheap index math: rebuilt in the slice layout
+    // from an arange made there (%2), not converted.
+    expect(s.printed['canonicalize-tiled']).toMatch(/%2 = arange 0, 8 : i32\[8\] #slice<dim=1, /);
   });
 
   it('keeps one layout for a loop-carried tile and for an if result', () => {
@@ -153,7 +161,7 @@ describe('tiling', () => {
   }
   tl.store(out + offs, acc);
 }`;
-    const text = stages(source, args('*f32', '*f32', 'i32'), { invocations: 32 }).printed.tiling ?? '';
+    const text = stages(source, args('*f32', '*f32', 'i32'), { invocations: 32, elementsPerInvocation: 1 }).printed.tiling ?? '';
     // 64 elements over 32 invocations: each holds two (repetitions of the pattern).
     expect(text).toContain('= for %');
     expect(text).toMatch(/iter\(%\d+ = %\d+\) -> \(f32\[64\] #blocked<spt=\[1\] tpd=\[32\]>\)/);

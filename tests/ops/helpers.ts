@@ -126,6 +126,10 @@ const validated = new Set<string>();
 
 export interface RunOptions {
   readonly invocations?: number;
+  /** False forces the workgroup-memory reductions. */
+  readonly subgroups?: boolean;
+  readonly coalesce?: boolean;
+  readonly elementsPerInvocation?: number;
 }
 
 /**
@@ -135,7 +139,12 @@ export interface RunOptions {
  */
 export async function run(k: Kernel, grid: GridSpec, args: KernelArgsInput, options: RunOptions = {}): Promise<CompileResult> {
   const device = await testDevice();
-  const inv = options.invocations !== undefined ? { invocations: options.invocations } : {};
+  const inv = {
+    ...(options.invocations !== undefined ? { invocations: options.invocations } : {}),
+    ...(options.subgroups !== undefined ? { subgroups: options.subgroups } : {}),
+    ...(options.coalesce !== undefined ? { coalesce: options.coalesce } : {}),
+    ...(options.elementsPerInvocation !== undefined ? { elementsPerInvocation: options.elementsPerInvocation } : {}),
+  };
   const compiled = k.compile(args, { device, verify: true, ...inv });
   await expectValidWgsl(device, compiled);
   await k.launch(grid, args, { device, wait: true, ...inv });

@@ -5,9 +5,25 @@
 // op's identity. Inputs are often small integers, so ties are common: argmax
 // and argmin must return the first index.
 
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kernel, tl as tlImport } from '../../index.js';
-import { cdiv, expectClose, expectExact, poisoned, readF32, readI32, readU32, type Rng, run, seeded, SIZES_1D, sumTolerance, testDevice, SHAPES_2D, type TestTl } from './helpers.js';
+import {
+  cdiv,
+  expectClose,
+  expectExact,
+  poisoned,
+  readF32,
+  readI32,
+  readU32,
+  type Rng,
+  run,
+  seeded,
+  SIZES_1D,
+  sumTolerance,
+  testDevice,
+  SHAPES_2D,
+  type TestTl,
+} from './helpers.js';
 
 // A local binding: vitest rewrites references to imports (tl becomes
 // __vite_ssr_import_1__.tl), which would reach the kernel source text.
@@ -105,7 +121,11 @@ function* range(lo: number, hi: number): Generator<number> {
   for (let i = lo; i < hi; i++) yield i;
 }
 
-function* pairs(indices: Iterable<number>, value: (i: number) => number, index: (i: number) => number = (i) => i): Generator<[number, number]> {
+function* pairs(
+  indices: Iterable<number>,
+  value: (i: number) => number,
+  index: (i: number) => number = (i) => i,
+): Generator<[number, number]> {
   for (const i of indices) yield [index(i), value(i)];
 }
 
@@ -114,107 +134,207 @@ function values(rng: Rng, n: number, ties: boolean): Float32Array {
   return ties ? Float32Array.from({ length: n }, () => rng.int(-4, 4)) : rng.f32(n, -1, 1);
 }
 
-describe('reductions of 1D tiles', () => {
-  for (const [BLOCK, invocations] of [
-    [1024, undefined],
-    [16, 64],
-    [256, 32],
-    [64, 256],
-    [1, 32],
-  ] as const) {
-    const opts = invocations ? { invocations } : {};
-    it(`sum max min argmax argmin, f32 / i32 / u32 (BLOCK=${BLOCK}, invocations=${invocations ?? 'default'})`, async () => {
-      const device = await testDevice();
-      const rng = seeded();
-      for (const n of SIZES_1D) {
-        for (const kind of [0, 1, 2] as const) {
-          const dtype = (['f32', 'i32', 'u32'] as const)[kind];
-          const ties = kind !== 0 || n % 2 === 0;
-          const data =
-            kind === 0 ? values(rng, n, ties) : kind === 1 ? Int32Array.from({ length: n }, () => rng.int(-20, 20) * (rng.next() < 0.1 ? 10_000_000 : 1)) : Uint32Array.from({ length: n }, () => rng.int(0, 9) * (rng.next() < 0.1 ? 400_000_000 : 1));
-          const g = cdiv(n, BLOCK);
-          const out = poisoned(device, dtype, 4 * g);
-          const idx = poisoned(device, 'i32', 3 * g);
-          const x = dtype === 'f32' ? device.tensor(data as Float32Array) : dtype === 'i32' ? device.tensor(data as Int32Array) : device.tensor(data as Uint32Array);
-          await run(reduce1D, g, [x, out, idx, n, kind, BLOCK], opts);
-          const got = dtype === 'f32' ? await readF32(out) : dtype === 'i32' ? await readI32(out) : await readU32(out);
-          const gotIdx = await readI32(idx);
-          const ref = Array.from({ length: g }, (_, p) => stats(pairs(range(p * BLOCK, Math.min(n, (p + 1) * BLOCK)), (i) => data[i] ?? NaN)));
-          const wrap = (v: number): number => (kind === 1 ? v | 0 : kind === 2 ? v >>> 0 : v);
-          const label = `${dtype} n=${n}`;
-          const sumTol = ties ? { rel: 0, abs: 0 } : sumTolerance(BLOCK, 1);
-          expectClose(`sum(v, 0) ${label}`, got.subarray(0, g), ref.map((s) => wrap(s.sum)), sumTol, rng);
-          expectClose(`sum(v) without axis ${label}`, got.subarray(g, 2 * g), ref.map((s) => wrap(s.sum)), sumTol, rng);
-          expectExact(`max ${label}`, got.subarray(2 * g, 3 * g), ref.map((s) => s.max), rng);
-          expectExact(`min ${label}`, got.subarray(3 * g, 4 * g), ref.map((s) => s.min), rng);
-          expectExact(`argmax ${label}`, gotIdx.subarray(0, g), ref.map((s) => s.argmax), rng);
-          expectExact(`argmin ${label}`, gotIdx.subarray(g, 2 * g), ref.map((s) => s.argmin), rng);
-          expectExact(`argmax without axis ${label}`, gotIdx.subarray(2 * g, 3 * g), ref.map((s, p) => s.argmax - p * BLOCK), rng);
-        }
-      }
-    });
-  }
-});
-
-describe('reductions of 2D tiles', () => {
-  for (const [BM, BN, invocations] of [
-    [2, 256, undefined],
-    [64, 64, 256],
-    [1, 8, 32],
-    [128, 1, 64],
-    [16, 32, 128],
-    [1, 1, 32],
-  ] as const) {
-    for (const axis of [1, 0, -1] as const) {
-      const what = axis === -1 ? 'all elements' : `axis ${axis}`;
-      it(`sum max min argmax argmin along ${what} ([${BM}, ${BN}], invocations=${invocations ?? 'default'})`, async () => {
+// Both cross-invocation paths: subgroup operations (the test device has the
+// `subgroups` feature) and the workgroup-memory tree they fall back to.
+for (const subgroups of [true, false]) {
+  const path = subgroups ? 'subgroup ops' : 'workgroup memory';
+  describe(`reductions of 1D tiles (${path})`, () => {
+    for (const [BLOCK, invocations] of [
+      [1024, undefined],
+      [16, 64],
+      [256, 32],
+      [64, 256],
+      [1, 32],
+    ] as const) {
+      const opts = { subgroups, ...(invocations ? { invocations } : {}) };
+      it(`sum max min argmax argmin, f32 / i32 / u32 (BLOCK=${BLOCK}, invocations=${invocations ?? 'default'})`, async () => {
         const device = await testDevice();
         const rng = seeded();
-        for (const [R, C] of SHAPES_2D) {
-          const ties = R !== 37;
-          const x = values(rng, R * C, ties);
-          const gm = cdiv(R, BM);
-          const gn = cdiv(C, BN);
-          const at = (i: number): number => x[i] ?? NaN;
-          // Reference per output slot: row r of column block pn, column c of
-          // row block pm, or the whole tile (pm, pn) with flat tile indices.
-          let ref: Stats[];
-          if (axis === 1)
-            ref = Array.from({ length: gn * R }, (_, k) => {
-              const [pn, r] = [Math.floor(k / R), k % R];
-              return stats(pairs(range(pn * BN, Math.min(C, (pn + 1) * BN)), (c) => at(r * C + c)));
-            });
-          else if (axis === 0)
-            ref = Array.from({ length: gm * C }, (_, k) => {
-              const [pm, c] = [Math.floor(k / C), k % C];
-              return stats(pairs(range(pm * BM, Math.min(R, (pm + 1) * BM)), (r) => at(r * C + c)));
-            });
-          else
-            ref = Array.from({ length: gm * gn }, (_, t) => {
-              const [pm, pn] = [Math.floor(t / gn), t % gn];
-              const flat = function* (): Generator<[number, number]> {
-                for (let i = 0; i < BM; i++)
-                  for (let j = 0; j < BN; j++) {
-                    const [r, c] = [pm * BM + i, pn * BN + j];
-                    if (r < R && c < C) yield [i * BN + j, at(r * C + c)];
-                  }
-              };
-              return stats(flat());
-            });
-          const len = ref.length;
-          const out = poisoned(device, 'f32', 3 * len);
-          const idx = poisoned(device, 'i32', 2 * len);
-          await run(reduce2D, [gm, gn], [device.tensor(x), out, idx, R, C, axis, BM, BN], invocations ? { invocations } : {});
-          const [gf, gi] = [await readF32(out), await readI32(idx)];
-          const label = `${what} ${R}x${C}`;
-          const count = axis === 1 ? BN : axis === 0 ? BM : BM * BN;
-          expectClose(`sum ${label}`, gf.subarray(0, len), ref.map((s) => s.sum), ties ? { rel: 0, abs: 0 } : sumTolerance(count, 1), rng);
-          expectExact(`max ${label}`, gf.subarray(len, 2 * len), ref.map((s) => s.max), rng);
-          expectExact(`min ${label}`, gf.subarray(2 * len, 3 * len), ref.map((s) => s.min), rng);
-          expectExact(`argmax ${label}`, gi.subarray(0, len), ref.map((s) => s.argmax), rng);
-          expectExact(`argmin ${label}`, gi.subarray(len, 2 * len), ref.map((s) => s.argmin), rng);
+        for (const n of SIZES_1D) {
+          for (const kind of [0, 1, 2] as const) {
+            const dtype = (['f32', 'i32', 'u32'] as const)[kind];
+            const ties = kind !== 0 || n % 2 === 0;
+            const data =
+              kind === 0
+                ? values(rng, n, ties)
+                : kind === 1
+                  ? Int32Array.from(
+                      { length: n },
+                      () => rng.int(-20, 20) * (rng.next() < 0.1 ? 10_000_000 : 1),
+                    )
+                  : Uint32Array.from(
+                      { length: n },
+                      () => rng.int(0, 9) * (rng.next() < 0.1 ? 400_000_000 : 1),
+                    );
+            const g = cdiv(n, BLOCK);
+            const out = poisoned(device, dtype, 4 * g);
+            const idx = poisoned(device, 'i32', 3 * g);
+            const x =
+              dtype === 'f32'
+                ? device.tensor(data as Float32Array)
+                : dtype === 'i32'
+                  ? device.tensor(data as Int32Array)
+                  : device.tensor(data as Uint32Array);
+            const compiled = await run(reduce1D, g, [x, out, idx, n, kind, BLOCK], opts);
+            // A 1D reduction spans the whole workgroup: the subgroup path applies.
+            if (subgroups) expect(compiled.wgsl).toMatch(/subgroupAdd\(|subgroupMax\(/);
+            else expect(compiled.wgsl).not.toContain('subgroup');
+            const got =
+              dtype === 'f32'
+                ? await readF32(out)
+                : dtype === 'i32'
+                  ? await readI32(out)
+                  : await readU32(out);
+            const gotIdx = await readI32(idx);
+            const ref = Array.from({ length: g }, (_, p) =>
+              stats(pairs(range(p * BLOCK, Math.min(n, (p + 1) * BLOCK)), (i) => data[i] ?? NaN)),
+            );
+            const wrap = (v: number): number => (kind === 1 ? v | 0 : kind === 2 ? v >>> 0 : v);
+            const label = `${dtype} n=${n}`;
+            const sumTol = ties ? { rel: 0, abs: 0 } : sumTolerance(BLOCK, 1);
+            expectClose(
+              `sum(v, 0) ${label}`,
+              got.subarray(0, g),
+              ref.map((s) => wrap(s.sum)),
+              sumTol,
+              rng,
+            );
+            expectClose(
+              `sum(v) without axis ${label}`,
+              got.subarray(g, 2 * g),
+              ref.map((s) => wrap(s.sum)),
+              sumTol,
+              rng,
+            );
+            expectExact(
+              `max ${label}`,
+              got.subarray(2 * g, 3 * g),
+              ref.map((s) => s.max),
+              rng,
+            );
+            expectExact(
+              `min ${label}`,
+              got.subarray(3 * g, 4 * g),
+              ref.map((s) => s.min),
+              rng,
+            );
+            expectExact(
+              `argmax ${label}`,
+              gotIdx.subarray(0, g),
+              ref.map((s) => s.argmax),
+              rng,
+            );
+            expectExact(
+              `argmin ${label}`,
+              gotIdx.subarray(g, 2 * g),
+              ref.map((s) => s.argmin),
+              rng,
+            );
+            expectExact(
+              `argmax without axis ${label}`,
+              gotIdx.subarray(2 * g, 3 * g),
+              ref.map((s, p) => s.argmax - p * BLOCK),
+              rng,
+            );
+          }
         }
       });
     }
-  }
-});
+  });
+
+  describe(`reductions of 2D tiles (${path})`, () => {
+    for (const [BM, BN, invocations] of [
+      [2, 256, undefined],
+      [64, 64, 256],
+      [1, 8, 32],
+      [128, 1, 64],
+      [16, 32, 128],
+      [1, 1, 32],
+    ] as const) {
+      for (const axis of [1, 0, -1] as const) {
+        const what = axis === -1 ? 'all elements' : `axis ${axis}`;
+        it(`sum max min argmax argmin along ${what} ([${BM}, ${BN}], invocations=${invocations ?? 'default'})`, async () => {
+          const device = await testDevice();
+          const rng = seeded();
+          for (const [R, C] of SHAPES_2D) {
+            const ties = R !== 37;
+            const x = values(rng, R * C, ties);
+            const gm = cdiv(R, BM);
+            const gn = cdiv(C, BN);
+            const at = (i: number): number => x[i] ?? NaN;
+            // Reference per output slot: row r of column block pn, column c of
+            // row block pm, or the whole tile (pm, pn) with flat tile indices.
+            let ref: Stats[];
+            if (axis === 1)
+              ref = Array.from({ length: gn * R }, (_, k) => {
+                const [pn, r] = [Math.floor(k / R), k % R];
+                return stats(
+                  pairs(range(pn * BN, Math.min(C, (pn + 1) * BN)), (c) => at(r * C + c)),
+                );
+              });
+            else if (axis === 0)
+              ref = Array.from({ length: gm * C }, (_, k) => {
+                const [pm, c] = [Math.floor(k / C), k % C];
+                return stats(
+                  pairs(range(pm * BM, Math.min(R, (pm + 1) * BM)), (r) => at(r * C + c)),
+                );
+              });
+            else
+              ref = Array.from({ length: gm * gn }, (_, t) => {
+                const [pm, pn] = [Math.floor(t / gn), t % gn];
+                const flat = function* (): Generator<[number, number]> {
+                  for (let i = 0; i < BM; i++)
+                    for (let j = 0; j < BN; j++) {
+                      const [r, c] = [pm * BM + i, pn * BN + j];
+                      if (r < R && c < C) yield [i * BN + j, at(r * C + c)];
+                    }
+                };
+                return stats(flat());
+              });
+            const len = ref.length;
+            const out = poisoned(device, 'f32', 3 * len);
+            const idx = poisoned(device, 'i32', 2 * len);
+            await run(reduce2D, [gm, gn], [device.tensor(x), out, idx, R, C, axis, BM, BN], {
+              subgroups,
+              ...(invocations ? { invocations } : {}),
+            });
+            const [gf, gi] = [await readF32(out), await readI32(idx)];
+            const label = `${what} ${R}x${C}`;
+            const count = axis === 1 ? BN : axis === 0 ? BM : BM * BN;
+            expectClose(
+              `sum ${label}`,
+              gf.subarray(0, len),
+              ref.map((s) => s.sum),
+              ties ? { rel: 0, abs: 0 } : sumTolerance(count, 1),
+              rng,
+            );
+            expectExact(
+              `max ${label}`,
+              gf.subarray(len, 2 * len),
+              ref.map((s) => s.max),
+              rng,
+            );
+            expectExact(
+              `min ${label}`,
+              gf.subarray(2 * len, 3 * len),
+              ref.map((s) => s.min),
+              rng,
+            );
+            expectExact(
+              `argmax ${label}`,
+              gi.subarray(0, len),
+              ref.map((s) => s.argmax),
+              rng,
+            );
+            expectExact(
+              `argmin ${label}`,
+              gi.subarray(len, 2 * len),
+              ref.map((s) => s.argmin),
+              rng,
+            );
+          }
+        });
+      }
+    }
+  });
+}

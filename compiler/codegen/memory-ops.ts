@@ -1,0 +1,134 @@
+// Loads and stores. A binding that any access reads or writes as vec4 is
+// declared `array<vec4<T>>` (one declaration per buffer: WebGPU forbids
+// binding a writable buffer twice), and every access to it goes through
+// `element(...)`: whole vec4s for vectorized runs, one component
+// (`b[i >> 2][i & 3]`) for scalar ones. The runtime binds such buffers with
+// their size rounded up to 16 bytes (see manifest `vectorWidth`), so every
+// element of the tensor is inside the array.
+//
+// A masked-off lane never issues its access: WGSL would clamp an
+// out-of-bounds index to some real element and read or overwrite it.
+
+import type { Op, Value, VectorAccess } from '../ir/ops.js';
+import type { Emitter } from './emitter.js';
+import { valueName } from './op-table.js';
+import { ownerPredicate } from './views.js';
+import { literal, wgslType } from './wgsl-types.js';
+
+type LoadOp = Extract<Op, { kind: 'load' }>;
+type StoreOp = Extract<Op, { kind: 'store' }>;
+
+const LANES = ['x', 'y', 'z', 'w'] as const;
+
+/** The scalar element at i32 index `pointer` of binding b, as a WGSL reference. */
+export function elementRef(e: Emitter, binding: number, pointer: string): string {
+  if (!e.vectorBindings.has(binding)) return `b${binding}[u32(${pointer})]`;
+  return `b${binding}[u32(${pointer}) >> 2u][u32(${pointer}) & 3u]`;
+}
+
+/** The vec4 starting at i32 index `pointer` (a multiple of 4) of binding b. */
+function vectorRef(binding: number, pointer: string): string {
+  return `b${binding}[u32(${pointer}) >> 2u]`;
+}
+
+/** Slot indices of each run of `width` consecutive slots (runs along the last dimension are adjacent slots). */
+function runs(count: number, width: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < count; i += width) out.push(Array.from({ length: width }, (_, k) => i + k));
+  return out;
+}
+
+function vectorUsable(e: Emitter, vector: VectorAccess | undefined, binding: number, count: number): vector is VectorAccess {
+  return vector !== undefined && vector.width === 4 && e.vectorBindings.has(binding) && count % vector.width === 0 && !e.boundsCheck;
+}
+
+export function emitLoad(e: Emitter, op: LoadOp): void {
+  const b = e.get(op.ptr).binding ?? 0;
+  const count = e.view(op.result).slots.length;
+  const dtype = e.dtype(op.result);
+  const type = wgslType[dtype];
+  const scalar = op.result.type.shape.length === 0;
+  if (op.mask && !op.other) throw new Error('codegen: a masked load without other (the masking pass adds it)');
+  if (!scalar && vectorUsable(e, op.vector, b, count)) {
+    emitVectorLoad(e, op, b, count, op.vector);
+    return;
+  }
+  const slots: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = valueName(op.result, scalar ? null : i);
+    const pointer = e.slotAt(op.ptr, i);
+    const read = e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`);
+    if (op.mask && op.other) {
+      e.line(`var ${name}: ${type} = ${e.slotAt(op.other, i)};`);
+      e.line(`if (${e.slotAt(op.mask, i)}) { ${e.boundsCheck ? read : `${name} = ${elementRef(e, b, pointer)};`} }`);
+    } else if (e.boundsCheck) {
+      e.line(`var ${name}: ${type} = ${literal(0, dtype)};`);
+      e.line(read);
+    } else e.line(`let ${name}: ${type} = ${elementRef(e, b, pointer)};`);
+    slots.push(name);
+  }
+  e.set(op.result, { slots, uniform: false });
+}
+
+function emitVectorLoad(e: Emitter, op: LoadOp, b: number, count: number, vector: VectorAccess): void {
+  const type = wgslType[e.dtype(op.result)];
+  const vec = `vec4<${type}>`;
+  const slots: string[] = [];
+  runs(count, vector.width).forEach((run, g) => {
+    const name = `v${op.result.id}v${g}`;
+    const first = run[0] ?? 0;
+    const base = e.slotAt(op.ptr, first);
+    if (!op.mask || !op.other) {
+      e.line(`let ${name}: ${vec} = ${vectorRef(b, base)};`);
+    } else {
+      const other = op.other;
+      const mask = op.mask;
+      e.line(`var ${name}: ${vec} = ${vec}(${run.map((i) => e.slotAt(other, i)).join(', ')});`);
+      if (vector.maskPerVector) e.line(`if (${e.slotAt(mask, first)}) { ${name} = ${vectorRef(b, base)}; }`);
+      else {
+        // A partly masked run (a tile's edge) reads only its live lanes.
+        const all = run.map((i) => e.slotAt(mask, i)).join(' && ');
+        const lanes = run.map((i, k) => `if (${e.slotAt(mask, i)}) { ${name}.${LANES[k]} = ${elementRef(e, b, e.slotAt(op.ptr, i))}; }`).join(' ');
+        e.line(`if (${all}) { ${name} = ${vectorRef(b, base)}; } else { ${lanes} }`);
+      }
+    }
+    run.forEach((_, k) => slots.push(`${name}.${LANES[k]}`));
+  });
+  e.set(op.result, { slots, uniform: false });
+}
+
+export function emitStore(e: Emitter, op: StoreOp): void {
+  const binding = e.get(op.ptr).binding ?? 0;
+  e.storedBindings.add(binding);
+  const view = e.view(op.value);
+  const scalar = op.value.type.shape.length === 0;
+  // Every invocation holds a scalar; one store is enough.
+  const owner = scalar ? 'tid == 0u' : ownerPredicate(view, e);
+  const at = (v: Value, i: number): string => e.slotAt(v, i);
+  if (!scalar && vectorUsable(e, op.vector, binding, view.slots.length)) {
+    const vec = `vec4<${wgslType[e.dtype(op.value)]}>`;
+    const vector = op.vector;
+    for (const run of runs(view.slots.length, vector.width)) {
+      const first = run[0] ?? 0;
+      const write = `${vectorRef(binding, at(op.ptr, first))} = ${vec}(${run.map((i) => at(op.value, i)).join(', ')});`;
+      if (!op.mask) {
+        e.line(owner ? `if (${owner}) { ${write} }` : write);
+      } else if (vector.maskPerVector) {
+        e.line(`if (${[owner, at(op.mask, first)].filter(Boolean).join(' && ')}) { ${write} }`);
+      } else {
+        const mask = op.mask;
+        const all = run.map((i) => at(mask, i)).join(' && ');
+        const lanes = run.map((i) => `if (${at(mask, i)}) { ${elementRef(e, binding, at(op.ptr, i))} = ${at(op.value, i)}; }`).join(' ');
+        e.line(`${owner ? `if (${owner}) { ` : ''}if (${all}) { ${write} } else { ${lanes} }${owner ? ' }' : ''}`);
+      }
+    }
+    return;
+  }
+  view.slots.forEach((_, i) => {
+    const conds = [owner, op.mask ? at(op.mask, i) : null].filter((c): c is string => c !== null);
+    const write = e.boundsCheck
+      ? e.checkedAccess('store', binding, at(op.ptr, i), op.span, (index) => `b${binding}[${index}] = ${at(op.value, i)};`)
+      : `${elementRef(e, binding, at(op.ptr, i))} = ${at(op.value, i)};`;
+    e.line(conds.length ? `if (${conds.join(' && ')}) { ${write} }` : write);
+  });
+}

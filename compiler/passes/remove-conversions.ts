@@ -1,0 +1,172 @@
+// Remove layout conversions: each convertLayout is a workgroup-memory round
+// trip (a store, two barriers, a load), so where the converted value can be
+// produced directly in the wanted layout, do that instead (Triton's
+// RemoveLayoutConversions, in its simplest form).
+//
+// Assumes: tiled IR (every value has a layout).
+// Rewrites: a convertLayout whose operand already has the wanted layout
+// disappears; a conversion of a conversion converts the original once; a
+// conversion of a value that is cheap to recompute (index math: constants,
+// arguments, aranges, splats, broadcasts, expandDims, arithmetic), or of a
+// load from a buffer the kernel never writes whose address, mask and `other`
+// are such index math, recomputes (re-loads) it in the wanted layout.
+// Guarantees: same values, fewer or equal conversions. A load is repeated
+// only from a read-only buffer, so it reads what the original read.
+
+import { layoutsEqual, layoutToString, scalarLayout, type Layout } from '../ir/layout.js';
+import { blocksOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
+import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
+import { Rewriter } from '../ir/rewriter.js';
+
+export function removeConversions(kernel: KernelIR): KernelIR {
+  const r = new ConversionRemover(kernel);
+  r.walk(kernel.body.ops);
+  return { ...kernel, body: { args: [], ops: r.b.topLevelOps() } };
+}
+
+/** Parameter indices of buffers that some store writes. */
+function writtenBuffers(block: Block, into = new Set<number>()): Set<number> {
+  for (const op of block.ops) {
+    if (op.kind === 'store' && op.ptr.type.kind === 'ptr') into.add(op.ptr.type.buffer);
+    blocksOf(op).forEach((b) => writtenBuffers(b, into));
+  }
+  return into;
+}
+
+class ConversionRemover extends Rewriter {
+  private readonly defs = new Map<number, Op>();
+  private readonly written: Set<number>;
+  /** Per open block: values recomputed in another layout, keyed by old id + layout. */
+  private readonly copies: Map<string, Value>[] = [new Map()];
+
+  constructor(kernel: KernelIR) {
+    super(kernel.source);
+    this.written = writtenBuffers(kernel.body);
+    const index = (block: Block): void => {
+      for (const op of block.ops) {
+        for (const v of resultsOf(op)) this.defs.set(v.id, op);
+        blocksOf(op).forEach(index);
+      }
+    };
+    index(kernel.body);
+  }
+
+  /** Can the old value be recomputed in any layout (no memory traffic but a read-only load)? */
+  private remat(v: Value): boolean {
+    if (v.type.shape.length === 0) return true;
+    const op = this.defs.get(v.id);
+    if (!op) return false;
+    switch (op.kind) {
+      case 'constant':
+      case 'argument':
+      case 'programId':
+      case 'numPrograms':
+      case 'arange':
+      case 'splat':
+        return true;
+      case 'broadcast':
+      case 'expandDims':
+      case 'unary':
+      case 'cast':
+      case 'hint':
+        return this.remat(op.operand);
+      case 'binary':
+        return this.remat(op.lhs) && this.remat(op.rhs);
+      case 'addptr':
+        return this.remat(op.ptr) && this.remat(op.offset);
+      case 'select':
+        return this.remat(op.cond) && this.remat(op.onTrue) && this.remat(op.onFalse);
+      case 'fma':
+        return this.remat(op.a) && this.remat(op.b) && this.remat(op.c);
+      case 'load':
+        return op.ptr.type.kind === 'ptr' && !this.written.has(op.ptr.type.buffer) && this.remat(op.ptr) && (!op.mask || this.remat(op.mask)) && (!op.other || this.remat(op.other));
+      default:
+        return false;
+    }
+  }
+
+  private findCopy(key: string): Value | undefined {
+    for (let i = this.copies.length - 1; i >= 0; i--) {
+      const hit = this.copies[i]?.get(key);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** The old value `v`, recomputed in `layout` (v must be remat()). */
+  private rebuildIn(v: Value, layout: Layout): Value {
+    const cur = this.get(v);
+    if (v.type.shape.length === 0) return cur;
+    if (cur.type.layout && layoutsEqual(cur.type.layout, layout)) return cur;
+    const key = `${v.id}@${layoutToString(layout)}`;
+    const hit = this.findCopy(key);
+    if (hit) return hit;
+    const op = this.defs.get(v.id);
+    if (!op || op.kind === 'for' || op.kind === 'if' || op.kind === 'yield' || op.kind === 'store') throw new Error(`remove-conversions: %${v.id} cannot be recomputed`);
+    const operandLayout = (operand: Value): Layout => {
+      if (operand.type.shape.length === 0) return scalarLayout;
+      if (op.kind === 'expandDims') {
+        if (layout.kind !== 'blocked') throw new Error('remove-conversions: expandDims outside a blocked layout');
+        return { kind: 'slice', parent: layout, dim: op.axis };
+      }
+      return layout;
+    };
+    const made = rebuildSimple(this.b, op, (operand) => this.rebuildIn(operand, operandLayout(operand)), layout);
+    if (!made) throw new Error('remove-conversions: rebuilt op has no result');
+    this.copies[this.copies.length - 1]?.set(key, made);
+    return made;
+  }
+
+  /** The value a conversion of old `v` to `layout` should become. */
+  private convert(v: Value, layout: Layout, op: SimpleOp): Value {
+    const source = this.get(v);
+    if (source.type.layout && layoutsEqual(source.type.layout, layout)) return source;
+    const def = this.defs.get(v.id);
+    // A conversion of a conversion: convert the original once.
+    if (def?.kind === 'convertLayout') return this.convert(def.operand, layout, op);
+    if (layout.kind !== 'scalar' && this.canRebuildIn(v, layout)) return this.rebuildIn(v, layout);
+    return this.b.convertLayout(source, layout, op.span);
+  }
+
+  /** expandDims needs a blocked result layout to take a slice of. */
+  private canRebuildIn(v: Value, layout: Layout): boolean {
+    if (!this.remat(v)) return false;
+    const op = this.defs.get(v.id);
+    if (op?.kind === 'expandDims' && layout.kind !== 'blocked') return false;
+    return true;
+  }
+
+  walk(ops: readonly Op[]): void {
+    for (const op of ops) {
+      switch (op.kind) {
+        case 'for':
+          this.rewriteFor(op, this.inScope);
+          break;
+        case 'if':
+          this.rewriteIf(op, this.inScope);
+          break;
+        case 'yield':
+          this.b.yieldOp(op.values.map(this.get), op.span);
+          break;
+        case 'convertLayout': {
+          const layout = op.result.type.layout ?? scalarLayout;
+          this.map.set(op.result.id, this.convert(op.operand, layout, op));
+          break;
+        }
+        default: {
+          const r = rebuildSimple(this.b, op, this.get, op.kind === 'store' ? undefined : op.result.type.layout);
+          if (r && op.kind !== 'store') this.map.set(op.result.id, r);
+        }
+      }
+    }
+  }
+
+  private readonly inScope = <T>(fn: () => T): T => {
+    this.copies.push(new Map());
+    try {
+      return fn();
+    } finally {
+      this.copies.pop();
+    }
+  };
+}
