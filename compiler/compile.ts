@@ -103,7 +103,8 @@ export function specializationKey(fn: KernelFunction, source: string, args: read
     if (a.role === 'constexpr') return `${p.name}=${String(a.value)}`;
     const divisible = a.divisibility !== undefined && a.divisibility > 1 ? `%${a.divisibility}` : '';
     const one = a.role === 'scalar' && a.equalToOne ? '=1' : '';
-    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}${divisible}${one}`;
+    const scalarOnly = a.role === 'buffer' && a.wholeVectors === false ? '!vec' : '';
+    return `${p.name}:${a.role === 'buffer' ? '*' : ''}${a.dtype}${divisible}${one}${scalarOnly}`;
   });
   return `${fn.name || 'kernel'}(${parts.join(',')})[wg=${invocations}]#${sourceHash(source)}`;
 }

@@ -191,7 +191,15 @@ export class Kernel {
     const specialize = this.specializes(name);
     if (value instanceof Tensor) {
       const divisibility = specialize ? divisibilityOf(value.byteOffset / BYTES_PER_ELEMENT) : 1;
-      return divisibility > 1 ? { role: 'buffer', dtype: value.dtype, divisibility } : { role: 'buffer', dtype: value.dtype };
+      // Not a specialization that can be opted out of: binding a partial last
+      // vec4 is impossible, so such a buffer must be accessed element by element.
+      const wholeVectors = value.byteOffset + Math.ceil(value.byteLength / VEC4_BYTES) * VEC4_BYTES <= value.buffer.size;
+      return {
+        role: 'buffer',
+        dtype: value.dtype,
+        ...(divisibility > 1 ? { divisibility } : {}),
+        ...(wholeVectors ? {} : { wholeVectors: false as const }),
+      };
     }
     if (typeof value === 'number') {
       const dtype = this.types[name] ?? (Number.isInteger(value) ? 'i32' : 'f32');
@@ -315,6 +323,9 @@ export class Kernel {
     }
   }
 }
+
+/** The vec4 granule: a buffer viewed as vec4s is bound in whole multiples of it. */
+const VEC4_BYTES = 16;
 
 /** Integer arguments and buffer offsets are specialized on divisibility by this (Triton's 16). */
 const SPECIALIZE_DIVISOR = 16;

@@ -154,8 +154,9 @@ function transfer(op: ValueOp, get: (v: Value) => AxisInfo, kernel: KernelIR): A
     case 'argument': {
       // A buffer's base pointer is element 0 of its binding, and WebGPU binds
       // buffers only at offsets that are multiples of minStorageBufferOffsetAlignment
-      // (at least 32 bytes), so the base is always aligned.
-      if (r.type.kind === 'ptr') return uniform(r, MAX_DIVISIBILITY);
+      // (at least 32 bytes), so the base is always aligned. A buffer that cannot
+      // be viewed as whole vec4s claims no divisibility, so it is never vectorized.
+      if (r.type.kind === 'ptr') return uniform(r, kernel.params[op.index]?.wholeVectors === false ? 1 : MAX_DIVISIBILITY);
       return uniform(r, kernel.params[op.index]?.divisibility ?? 1);
     }
     case 'programId':

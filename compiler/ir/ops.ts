@@ -147,6 +147,8 @@ export interface KernelParam {
   readonly divisibility?: number;
   /** From the launch specialization (ArgSpec.equalToOne): the integer scalar is 1; the body uses the constant. */
   readonly equalToOne?: boolean;
+  /** From the launch specialization (ArgSpec.wholeVectors): the buffer cannot be viewed as vec4s. */
+  readonly wholeVectors?: false;
 }
 
 export interface KernelIR {

@@ -22,9 +22,13 @@ import { ExpressionLowerer } from './expressions.js';
  * `equalToOne` (Triton's equal-to-1 specialization): the integer scalar is 1
  * at this launch, so it lowers to the constant 1 (a unit stride makes the
  * addresses it scales provably contiguous); the argument is still passed.
+ * `wholeVectors: false`: the buffer's bound range cannot be rounded up to
+ * whole vec4s inside its GPU buffer (a foreign buffer whose size is not a
+ * multiple of 16 bytes), so a vec4 view would cut off its last elements:
+ * its accesses stay scalar.
  */
 export type ArgSpec =
-  | { readonly role: 'buffer'; readonly dtype: MemDType; readonly divisibility?: number }
+  | { readonly role: 'buffer'; readonly dtype: MemDType; readonly divisibility?: number; readonly wholeVectors?: false }
   | { readonly role: 'scalar'; readonly dtype: MemDType; readonly divisibility?: number; readonly equalToOne?: boolean }
   | { readonly role: 'constexpr'; readonly value: number | boolean };
 
@@ -87,6 +91,7 @@ class Lowerer extends ExpressionLowerer {
         dtype: arg.dtype,
         ...(arg.divisibility !== undefined && arg.divisibility > 1 ? { divisibility: arg.divisibility } : {}),
         ...(arg.role === 'scalar' && arg.equalToOne ? { equalToOne: true } : {}),
+        ...(arg.role === 'buffer' && arg.wholeVectors === false ? { wholeVectors: false as const } : {}),
       };
     });
   }

@@ -131,4 +131,27 @@ describe('vectorized memory access', () => {
       }
     });
   }
+  it('keeps a foreign buffer whose size is not a multiple of 16 bytes scalar (a vec4 view would cut off its tail)', async () => {
+    const device = await testDevice();
+    const rng = seeded();
+    for (const n of [3001, 5, 4097]) {
+      const data = rng.f32(n, -1, 1);
+      const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+      // Exactly n * 4 bytes, as another library (or a plain app) would allocate them.
+      const xBuffer = device.gpu.createBuffer({ size: n * 4, usage });
+      const outBuffer = device.gpu.createBuffer({ size: n * 4, usage });
+      device.gpu.queue.writeBuffer(xBuffer, 0, data);
+      device.gpu.queue.writeBuffer(outBuffer, 0, new Float32Array(n).fill(NaN));
+      const x = device.wrapBuffer(xBuffer, { dtype: 'f32', length: n });
+      const out = device.wrapBuffer(outBuffer, { dtype: 'f32', length: n });
+      const compiled = await run(shifted, cdiv(n, 256), [x, out, 0, n, 256]);
+      expect(compiled.manifest.specializationKey).toContain('x:*f32%16!vec');
+      expect(compiled.wgsl).not.toMatch(VEC_LOAD);
+      expect(compiled.wgsl).not.toMatch(VEC_STORE);
+      const expected = Array.from(data, (v) => Math.fround(Math.fround(v * 2) + 1));
+      expectExact(`n=${n}`, await readF32(out), expected, rng);
+      xBuffer.destroy();
+      outBuffer.destroy();
+    }
+  });
 });
