@@ -16,7 +16,7 @@ function embeddedManifest(m: AotManifest): Record<string, unknown> {
     signature: m.signature,
     workgroupSize: m.workgroupSize,
     params: m.params,
-    buffers: m.buffers.map((b) => ({ param: b.param, binding: b.binding, dtype: b.dtype, access: b.access })),
+    buffers: m.buffers.map((b) => ({ param: b.param, binding: b.binding, dtype: b.dtype, access: b.access, ...(b.vectorWidth ? { vectorWidth: b.vectorWidth } : {}) })),
     uniforms: m.uniforms,
     uniformBinding: m.uniformBinding,
     uniformSize: m.uniformSize,
@@ -117,6 +117,22 @@ function bufferResource(name, arg, dtype) {
   throw fail(\`argument '\${name}' must be a GPUBuffer, { buffer, offset?, size? } or a Tessera tensor of \${dtype}\`);
 }
 
+/**
+ * A binding the WGSL views as vec4s must cover whole vectors: round its range
+ * up inside the buffer (the extra elements are never touched), and refuse a
+ * buffer too small for that rather than lose its last elements.
+ */
+function wholeVectors(binding, resource) {
+  if (!binding.vectorWidth) return resource;
+  const granule = binding.vectorWidth * 4;
+  const offset = resource.offset ?? 0;
+  const size = resource.size ?? resource.buffer.size - offset;
+  const rounded = Math.ceil(size / granule) * granule;
+  if (offset + rounded > resource.buffer.size)
+    throw fail(\`argument '\${binding.param}' is read as vec\${binding.vectorWidth}s, so its range must be a multiple of \${granule} bytes or have room to round up in its buffer; it is \${size} bytes at offset \${offset} in a \${resource.buffer.size}-byte buffer: allocate buffers in multiples of \${granule} bytes\`);
+  return { ...resource, size: rounded };
+}
+
 /** The scalar arguments packed into the uniform struct (4-byte fields, little-endian). */
 function packUniforms(args) {
   const data = new ArrayBuffer(Math.max(16, manifest.uniformSize));
@@ -154,7 +170,7 @@ export async function launch(device, grid, args) {
     if (param.role === 'constexpr' && given[name] !== param.value)
       throw fail(\`'\${name}' is a constexpr compiled in as \${param.value}; recompile to change it (got \${given[name]})\`);
   }
-  const entries = manifest.buffers.map((b) => ({ binding: b.binding, resource: bufferResource(b.param, given[b.param], b.dtype) }));
+  const entries = manifest.buffers.map((b) => ({ binding: b.binding, resource: wholeVectors(b, bufferResource(b.param, given[b.param], b.dtype)) }));
   const uniformData = manifest.uniformBinding === null ? null : packUniforms(given);
   const entry = await prepare(gpu);
   if (entry.uniforms && uniformData) {

@@ -15,7 +15,8 @@ const device = await adapter.requestDevice();
 const STORAGE = globals.GPUBufferUsage.STORAGE | globals.GPUBufferUsage.COPY_SRC | globals.GPUBufferUsage.COPY_DST;
 
 function upload(data) {
-  const buffer = device.createBuffer({ size: data.byteLength, usage: STORAGE });
+  // The loaders may read buffers as vec4s: sizes in multiples of 16 bytes.
+  const buffer = device.createBuffer({ size: Math.ceil(data.byteLength / 16) * 16, usage: STORAGE });
   device.queue.writeBuffer(buffer, 0, data);
   return buffer;
 }

@@ -140,7 +140,7 @@ describe('vectorized memory access', () => {
       // Exactly n * 4 bytes, as another library (or a plain app) would allocate them.
       const xBuffer = device.gpu.createBuffer({ size: n * 4, usage });
       const outBuffer = device.gpu.createBuffer({ size: n * 4, usage });
-      device.gpu.queue.writeBuffer(xBuffer, 0, data);
+      device.gpu.queue.writeBuffer(xBuffer, 0, Float32Array.from(data));
       device.gpu.queue.writeBuffer(outBuffer, 0, new Float32Array(n).fill(NaN));
       const x = device.wrapBuffer(xBuffer, { dtype: 'f32', length: n });
       const out = device.wrapBuffer(outBuffer, { dtype: 'f32', length: n });
