@@ -17,6 +17,7 @@ import { layoutsEqual, layoutToString, scalarLayout, type Layout } from '../ir/l
 import { blocksOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
+import { isRecomputable } from './recompute.js';
 
 export function removeConversions(kernel: KernelIR): KernelIR {
   const r = new ConversionRemover(kernel);
@@ -53,36 +54,14 @@ class ConversionRemover extends Rewriter {
 
   /** Can the old value be recomputed in any layout (no memory traffic but a read-only load)? */
   private remat(v: Value): boolean {
-    if (v.type.shape.length === 0) return true;
-    const op = this.defs.get(v.id);
-    if (!op) return false;
-    switch (op.kind) {
-      case 'constant':
-      case 'argument':
-      case 'programId':
-      case 'numPrograms':
-      case 'arange':
-      case 'splat':
-        return true;
-      case 'broadcast':
-      case 'expandDims':
-      case 'unary':
-      case 'cast':
-      case 'hint':
-        return this.remat(op.operand);
-      case 'binary':
-        return this.remat(op.lhs) && this.remat(op.rhs);
-      case 'addptr':
-        return this.remat(op.ptr) && this.remat(op.offset);
-      case 'select':
-        return this.remat(op.cond) && this.remat(op.onTrue) && this.remat(op.onFalse);
-      case 'fma':
-        return this.remat(op.a) && this.remat(op.b) && this.remat(op.c);
-      case 'load':
-        return op.ptr.type.kind === 'ptr' && !this.written.has(op.ptr.type.buffer) && this.remat(op.ptr) && (!op.mask || this.remat(op.mask)) && (!op.other || this.remat(op.other));
-      default:
-        return false;
-    }
+    return isRecomputable(v, this.defs, (op, recomputable) =>
+      op.kind === 'load' &&
+      op.ptr.type.kind === 'ptr' &&
+      !this.written.has(op.ptr.type.buffer) &&
+      recomputable(op.ptr) &&
+      (!op.mask || recomputable(op.mask)) &&
+      (!op.other || recomputable(op.other)),
+    );
   }
 
   private findCopy(key: string): Value | undefined {

@@ -18,6 +18,7 @@ import { resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir
 import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
 import { numel, type Shape } from '../ir/types.js';
+import { isRecomputable } from './recompute.js';
 import { DEFAULT_DOT_STRATEGY, dotLayoutHints, dotOperandLayouts, type LayoutHints } from './dot-layouts.js';
 
 export interface TilingOptions {
@@ -94,35 +95,7 @@ class Tiler extends Rewriter {
 
   /** Is the old value cheap index math, worth recomputing rather than moving? */
   private isCheap(v: Value): boolean {
-    // Scalars are held by every invocation, so they never need moving.
-    if (v.type.shape.length === 0) return true;
-    const op = this.defs.get(v.id);
-    if (!op) return false;
-    switch (op.kind) {
-      case 'constant':
-      case 'argument':
-      case 'programId':
-      case 'numPrograms':
-      case 'arange':
-      case 'splat':
-        return true;
-      case 'broadcast':
-      case 'expandDims':
-      case 'unary':
-      case 'cast':
-      case 'hint':
-        return this.isCheap(op.operand);
-      case 'binary':
-        return this.isCheap(op.lhs) && this.isCheap(op.rhs);
-      case 'addptr':
-        return this.isCheap(op.ptr) && this.isCheap(op.offset);
-      case 'select':
-        return this.isCheap(op.cond) && this.isCheap(op.onTrue) && this.isCheap(op.onFalse);
-      case 'fma':
-        return this.isCheap(op.a) && this.isCheap(op.b) && this.isCheap(op.c);
-      default:
-        return false;
-    }
+    return isRecomputable(v, this.defs);
   }
 
   private findCopy(key: string): Value | undefined {
