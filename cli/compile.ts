@@ -6,13 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildKernel, pickKernel, readSourceFile } from './build.js';
 import { diagnosticsOf } from './main-errors.js';
 import { loaderModule, loaderTypes } from './loader.js';
 import { aotManifest } from './manifest.js';
-import { addKernelOptions, addOutputOptions, targetSettings, type KernelCommandOptions } from './options.js';
+import { addKernelOptions, addOutputOptions, type KernelCommandOptions } from './options.js';
 import { Reporter } from './reporter.js';
-import { validateBuilt } from './validate-wgsl.js';
+import { buildValidated } from './validate-wgsl.js';
 
 interface CompileCommandOptions extends KernelCommandOptions {
   readonly outDir: string;
@@ -32,11 +31,9 @@ export function registerCompile(program: Command, done: (code: number) => void):
 async function compile(path: string, options: CompileCommandOptions): Promise<number> {
   const reporter = new Reporter(options);
   try {
-    const target = targetSettings(options);
-    const file = readSourceFile(path);
-    const built = buildKernel(file, pickKernel(file, options.kernel), options.signature, target);
-    reporter.add(...built.warnings);
-    if (options.validate && !(await validateBuilt(built, reporter))) return reporter.finish();
+    const validated = await buildValidated(path, options, reporter);
+    if (!validated) return reporter.finish();
+    const { built, target } = validated;
     const manifest = aotManifest(built, target, path);
     const outputs: [string, string][] = [
       [manifest.files.wgsl, built.result.wgsl],

@@ -10,8 +10,9 @@ import type { Span } from '../compiler/errors.js';
 import { getDevice, type TesseraDevice } from '../runtime/device.js';
 import { kernelLinesOf } from '../runtime/pipeline.js';
 import { formatWgslMessages, validateWgsl, type WgslMessage } from '../runtime/validate.js';
-import type { Built } from './build.js';
+import { buildKernel, pickKernel, readSourceFile, type Built } from './build.js';
 import type { Diagnostic } from './diagnostics.js';
+import { targetSettings, type KernelCommandOptions, type TargetSettings } from './options.js';
 import type { Reporter } from './reporter.js';
 
 export type DeviceOrReason = { readonly device: TesseraDevice } | { readonly reason: string };
@@ -68,4 +69,22 @@ export async function validateBuilt(built: Built, reporter: Reporter): Promise<b
   const problems = await validateEmitted(acquired.device, built.result.manifest.kernelName, built.result.wgsl, built.file.text);
   reporter.add(...problems);
   return problems.length === 0;
+}
+
+/**
+ * The shared first half of `compile` and `wgsl`: read the file, pick and
+ * compile its kernel, then validate the WGSL unless `--no-validate`.
+ * Undefined when the device rejected the WGSL (the reporter says why).
+ */
+export async function buildValidated(
+  path: string,
+  options: KernelCommandOptions & { readonly validate: boolean },
+  reporter: Reporter,
+): Promise<{ readonly built: Built; readonly target: TargetSettings } | undefined> {
+  const target = targetSettings(options);
+  const file = readSourceFile(path);
+  const built = buildKernel(file, pickKernel(file, options.kernel), options.signature, target);
+  reporter.add(...built.warnings);
+  if (options.validate && !(await validateBuilt(built, reporter))) return undefined;
+  return { built, target };
 }

@@ -2,11 +2,10 @@
 // nothing else (diagnostics go to stderr), so it can be piped or redirected.
 
 import type { Command } from 'commander';
-import { buildKernel, pickKernel, readSourceFile } from './build.js';
 import { diagnosticsOf } from './main-errors.js';
-import { addKernelOptions, addOutputOptions, targetSettings, type KernelCommandOptions } from './options.js';
+import { addKernelOptions, addOutputOptions, type KernelCommandOptions } from './options.js';
 import { Reporter } from './reporter.js';
-import { validateBuilt } from './validate-wgsl.js';
+import { buildValidated } from './validate-wgsl.js';
 
 interface WgslCommandOptions extends KernelCommandOptions {
   readonly validate: boolean;
@@ -24,13 +23,10 @@ export function registerWgsl(program: Command, done: (code: number) => void): vo
 async function wgslCommand(path: string, options: WgslCommandOptions): Promise<number> {
   const reporter = new Reporter(options);
   try {
-    const target = targetSettings(options);
-    const file = readSourceFile(path);
-    const built = buildKernel(file, pickKernel(file, options.kernel), options.signature, target);
-    reporter.add(...built.warnings);
-    if (options.validate && !(await validateBuilt(built, reporter))) return reporter.finish();
-    reporter.print(built.result.wgsl);
-    reporter.set('wgsl', built.result.wgsl);
+    const validated = await buildValidated(path, options, reporter);
+    if (!validated) return reporter.finish();
+    reporter.print(validated.built.result.wgsl);
+    reporter.set('wgsl', validated.built.result.wgsl);
   } catch (error) {
     reporter.add(...diagnosticsOf(error));
   }

@@ -11,19 +11,13 @@ import { createTfjs, tfjsLayerNorm, timeTfjs, timeTfjsOnce } from '../../bench/t
 import { PassTimer } from '../../bench/timing.js';
 import { layerNormReference } from '../../examples/layer-norm.js';
 import { softmaxReference } from '../../examples/softmax.js';
-import { randomF32 } from '../../examples/harness.js';
+import { maxAbsErr, randomF32 } from '../../examples/harness.js';
 import { validateWgsl } from '../../runtime/validate.js';
 import { testDevice } from '../runtime/device-helper.js';
 
 function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN));
-    if (Number.isNaN(d)) return Infinity;
-    worst = Math.max(worst, d);
-  }
-  return worst;
+  return maxAbsErr(Float32Array.from(actual), (i) => expected[i]);
 }
 
 describe('TensorFlow.js on our device', () => {

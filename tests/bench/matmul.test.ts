@@ -9,7 +9,7 @@ import { dispatch } from '../../index.js';
 import { HAND_WRITTEN_BLOCK, handWrittenMatmul, verifyMatmulSample } from '../../bench/matmul.js';
 import { matmulSuite } from '../../bench/suites/matmul.js';
 import { createTfjs } from '../../bench/tfjs.js';
-import { randomF32 } from '../../examples/harness.js';
+import { maxAbsErr, randomF32 } from '../../examples/harness.js';
 import { matmulReference, matmulTolerance } from '../../examples/matmul.js';
 import { validateWgsl } from '../../runtime/validate.js';
 import { testDevice } from '../runtime/device-helper.js';
@@ -19,13 +19,7 @@ const [M, N, K] = [128, 192, 68];
 
 function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs((actual[i] ?? NaN) - (expected[i] ?? NaN));
-    if (Number.isNaN(d)) return Infinity;
-    worst = Math.max(worst, d);
-  }
-  return worst;
+  return maxAbsErr(Float32Array.from(actual), (i) => expected[i]);
 }
 
 describe('matmul benchmark pieces', () => {
