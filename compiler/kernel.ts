@@ -114,7 +114,7 @@ export class Kernel {
   private readonly types: Readonly<Record<string, ScalarType>>;
   private readonly cache = new Map<string, CompileResult>();
   /** The identifier the source uses for `tl` (the option, else 'tl' or a bundler's rename of it). */
-  private readonly namespace: string | undefined;
+  readonly namespace: string | undefined;
   /** What the last unchecked launch resolved to (see compiler/launch-memo.ts). */
   private lastLaunch: LaunchMemo<KernelArgs> | undefined;
 

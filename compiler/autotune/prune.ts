@@ -43,10 +43,11 @@ export function dotStagingBytes(kernel: Kernel, specs: readonly ArgSpec[], confi
   const strategy = config.dotStrategy ?? kernel.options.dotStrategy ?? DEFAULT_DOT_STRATEGY;
   if (strategy !== 'workgroup') return 0;
   const ir = lowerKernel(kernel.fn, kernel.source, specs, {
-    file: kernel.options.file ?? kernel.name,
+    file: kernel.fn.span.file,
     workgroupSize: config.invocations ?? 128,
     specializationKey: '',
-    ...(kernel.options.namespace ? { namespace: kernel.options.namespace } : {}),
+    // The namespace the kernel resolved (the option, or a bundler's rename of tl), as compile uses.
+    ...(kernel.namespace ? { namespace: kernel.namespace } : {}),
   });
   let words = 0;
   const visit = (block: Block): void => {
