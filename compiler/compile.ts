@@ -127,10 +127,11 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   if (options.dotStrategy !== undefined && !dotStrategies.includes(options.dotStrategy))
     throw new CompileError('launch', `dotStrategy must be ${dotStrategies.map((d) => `'${d}'`).join(' or ')}, got ${JSON.stringify(options.dotStrategy)}`);
   const lowered = ir;
+  const subgroups = useSubgroups(options);
   // Coalescing reads axis-info on canonicalized IR (an argument specialized
   // as 1 is a constant there, and `offs * stride` with it is `offs`); it only
   // chooses the tunables, which the lowered IR takes.
-  const tunables = internalErrorsAt('coalescing', () => coalescing(canonicalize(lowered), { ...options, subgroups: useSubgroups(options) }));
+  const tunables = internalErrorsAt('coalescing', () => coalescing(canonicalize(lowered), { ...options, subgroups }));
   ir = { ...lowered, workgroupSize: tunables.workgroupSize, ...(tunables.elementsPerInvocation !== undefined ? { elementsPerInvocation: tunables.elementsPerInvocation } : {}) };
   ir = { ...ir, ...(options.dotStrategy ? { dotStrategy: options.dotStrategy } : {}) };
   check(ir, 'lower', false, options);
@@ -149,11 +150,11 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     (options.coalesce === false ? '[uncoalesced]' : '') +
     (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
     // The subgroup size only picks the default workgroup size, which [wg=] records.
-    (useSubgroups(options) ? '[subgroups]' : '') +
+    (subgroups ? '[subgroups]' : '') +
     (options.dotStrategy && options.dotStrategy !== 'workgroup' ? `[dot=${options.dotStrategy}]` : '');
   ir = { ...ir, specializationKey: key };
   const final = ir;
-  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, useSubgroups(options)));
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, subgroups));
   return { ...compiled, ir };
 }
 

@@ -6,9 +6,9 @@
 import { getDevice, type TesseraDevice } from '../runtime/device.js';
 import { dispatch } from '../runtime/dispatch.js';
 import type { BufferDType } from '../runtime/manifest.js';
-import { Tensor } from '../runtime/tensor.js';
+import { Tensor, VEC4_BYTES } from '../runtime/tensor.js';
 import { BYTES_PER_ELEMENT } from '../runtime/dtypes.js';
-import { compileFunction, type CompileOptions, type CompileResult } from './compile.js';
+import { compileFunction, useSubgroups, type CompileOptions, type CompileResult } from './compile.js';
 import { LaunchError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
 import { parseKernel } from './frontend/parse.js';
@@ -237,7 +237,8 @@ export class Kernel {
     const coalesce = options.coalesce ?? this.options.coalesce ?? true;
     const elementsPerInvocation = options.elementsPerInvocation ?? this.options.elementsPerInvocation;
     const features = options.features ?? options.device?.features;
-    const subgroups = (options.subgroups ?? this.options.subgroups ?? true) && hasFeature(features, 'subgroups');
+    const requested = options.subgroups ?? this.options.subgroups;
+    const subgroups = useSubgroups({ ...(requested !== undefined ? { subgroups: requested } : {}), ...(features ? { features } : {}) });
     const subgroupSize = options.subgroupSize ?? options.device?.adapterInfo.subgroupMaxSize;
     const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}|${subgroupSize ?? ''}|${dotStrategy ?? ''}`;
     const hit = this.cache.get(key);
@@ -324,9 +325,6 @@ export class Kernel {
   }
 }
 
-/** The vec4 granule: a buffer viewed as vec4s is bound in whole multiples of it. */
-const VEC4_BYTES = 16;
-
 /** Integer arguments and buffer offsets are specialized on divisibility by this (Triton's 16). */
 const SPECIALIZE_DIVISOR = 16;
 
@@ -335,11 +333,6 @@ function divisibilityOf(elementOffset: number): number {
   let d = 1;
   while (d < SPECIALIZE_DIVISOR && elementOffset % (d * 2) === 0) d *= 2;
   return d;
-}
-
-function hasFeature(features: ReadonlySet<string> | readonly string[] | undefined, name: string): boolean {
-  if (features === undefined) return false;
-  return 'has' in features ? features.has(name) : features.includes(name);
 }
 
 export function kernel(fn: string | KernelBody, options: KernelOptions = {}): Kernel {

@@ -21,7 +21,7 @@
 // memory is contiguous along dimension 0 (a transposed access) keeps the
 // row-major layout and gets E = 1.
 
-import { analyzeAxisInfo } from '../analysis/axis-info.js';
+import { analyzeAxisInfo, divisibilityOfConstant } from '../analysis/axis-info.js';
 import { blocksOf, resultsOf, type Block, type KernelIR, type Value } from '../ir/ops.js';
 import { CompileError } from '../errors.js';
 import { isPowerOfTwo, numel } from '../ir/types.js';
@@ -69,7 +69,8 @@ const MIN_DEFAULT_INVOCATIONS = 32;
  */
 function defaultInvocations(body: Block, elements: number, subgroupSize: number | undefined): number {
   const tile = largestTile(body);
-  if (subgroupSize !== undefined && isPowerOfTwo(subgroupSize) && hasCrossInvocationOps(body)) {
+  const crossInvocation = hasCrossInvocationOps(body);
+  if (subgroupSize !== undefined && isPowerOfTwo(subgroupSize) && crossInvocation) {
     // With subgroup reductions: as few invocations as keep each at most 16
     // elements, and at least one subgroup. More elements per invocation ran
     // faster on lavapipe (softmax 1024: 8 invocations of 128 elements), but
@@ -78,7 +79,7 @@ function defaultInvocations(body: Block, elements: number, subgroupSize: number 
     const wanted = Math.max(subgroupSize, Math.floor(tile / MAX_ELEMENTS_PER_INVOCATION));
     return Math.max(1, Math.min(DEFAULT_MAX_INVOCATIONS, wanted, Math.floor(tile / elements)));
   }
-  const perInvocation = hasCrossInvocationOps(body) ? Math.max(elements, ELEMENTS_PER_INVOCATION_WITH_BARRIERS) : elements;
+  const perInvocation = crossInvocation ? Math.max(elements, ELEMENTS_PER_INVOCATION_WITH_BARRIERS) : elements;
   const wanted = Math.floor(tile / perInvocation);
   const floor = Math.min(MIN_DEFAULT_INVOCATIONS, Math.max(1, Math.floor(tile / elements)));
   return Math.max(1, floor, Math.min(DEFAULT_MAX_INVOCATIONS, wanted));
@@ -109,7 +110,7 @@ function chooseElements(kernel: KernelIR): number {
     const size = shape[last] ?? 1;
     smallestLast = Math.min(smallestLast, size);
     const contiguity = info.get(ptr.id)?.contiguity[last] ?? 1;
-    best = Math.max(best, Math.min(MAX_VECTOR_WIDTH, largestPowerOfTwoDividing(contiguity), size));
+    best = Math.max(best, Math.min(MAX_VECTOR_WIDTH, divisibilityOfConstant(contiguity), size));
   };
   const visit = (block: Block): void => {
     for (const op of block.ops) {
@@ -120,11 +121,5 @@ function chooseElements(kernel: KernelIR): number {
   visit(kernel.body);
   if (best === 0) return 1;
   // Every accessed tile must still hold whole runs along its last dimension.
-  return Math.max(1, Math.min(best, largestPowerOfTwoDividing(smallestLast)));
-}
-
-function largestPowerOfTwoDividing(n: number): number {
-  let d = 1;
-  while (d < 1 << 30 && n % (d * 2) === 0) d *= 2;
-  return d;
+  return Math.max(1, Math.min(best, divisibilityOfConstant(smallestLast)));
 }

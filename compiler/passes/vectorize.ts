@@ -17,7 +17,7 @@
 // not marked stay scalar: a misaligned offset is never read as a vector.
 
 import { analyzeAxisInfo, type AxisInfoMap } from '../analysis/axis-info.js';
-import type { Block, KernelIR, Op, Value, VectorAccess } from '../ir/ops.js';
+import type { KernelIR, Op, Value, VectorAccess } from '../ir/ops.js';
 import { rebuildSimple } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
 import { dimTilings } from '../ir/layout.js';
@@ -89,15 +89,4 @@ class Vectorizer extends Rewriter {
       }
     }
   }
-}
-
-/** Does any access in the block use vectors? (For tests and the CLI's summaries.) */
-export function countVectorAccesses(block: Block): number {
-  let n = 0;
-  for (const op of block.ops) {
-    if ((op.kind === 'load' || op.kind === 'store') && op.vector) n++;
-    if (op.kind === 'for') n += countVectorAccesses(op.body);
-    if (op.kind === 'if') n += countVectorAccesses(op.thenBlock) + countVectorAccesses(op.elseBlock);
-  }
-  return n;
 }
