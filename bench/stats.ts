@@ -1,6 +1,8 @@
 // Summaries of timed samples: the median (robust to the stragglers a loaded
 // machine produces) with the min and max beside it, so a reader sees the spread.
 
+import { median } from '../examples/harness.js';
+
 export interface Summary {
   /** Milliseconds. */
   readonly median: number;
@@ -16,12 +18,7 @@ export function summarize(samples: readonly number[]): Summary {
   if (samples.some((s) => !Number.isFinite(s)))
     throw new Error(`summarize: a sample is not a finite number (${samples.join(', ')})`);
   const sorted = [...samples].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median =
-    sorted.length % 2 === 1
-      ? (sorted[mid] ?? NaN)
-      : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
-  return { median, min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN, runs: sorted.length };
+  return { median: median(sorted), min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN, runs: sorted.length };
 }
 
 /** Gigabytes per second for `bytes` moved in `ms` milliseconds. */

@@ -12,7 +12,7 @@ import { Reporter } from './reporter.js';
 import { runTsProgram } from './spawn-tsx.js';
 
 /** Files in examples/ that are not examples. */
-const NOT_EXAMPLES = new Set(['harness.ts', 'run-all.ts']);
+const NOT_EXAMPLES = new Set(['harness.ts', 'run-all.ts', 'suite.ts', 'embedded-main.ts']);
 
 export function registerRun(program: Command, root: string, done: (code: number) => void): void {
   program

@@ -357,7 +357,7 @@ function resolveGrid(grid: GridSpec, args: KernelArgs, name: string): number[] {
   return dims;
 }
 
-function firstTensorDevice(args: KernelArgs): TesseraDevice | undefined {
+export function firstTensorDevice(args: KernelArgs): TesseraDevice | undefined {
   for (const v of Object.values(args)) if (v instanceof Tensor) return v.device;
   return undefined;
 }

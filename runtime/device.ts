@@ -361,7 +361,7 @@ function installWebGpuGlobals(globals: object): void {
   }
 }
 
-function isNode(): boolean {
+export function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 

@@ -22,7 +22,7 @@ import { getDevice } from '../../runtime/device.js';
 import { Tensor } from '../../runtime/tensor.js';
 import { sourceHash } from '../compile.js';
 import { LaunchError, TesseraError } from '../errors.js';
-import type { GridSpec, Kernel, KernelArgs, KernelArgsInput, KernelArgValue, LaunchOptions } from '../kernel.js';
+import { firstTensorDevice, type GridSpec, type Kernel, type KernelArgs, type KernelArgsInput, type KernelArgValue, type LaunchOptions } from '../kernel.js';
 import { pruneReason, type AutotuneConfig } from './prune.js';
 import { describeConfig, summarize, terminalProgress, type AutotuneProgress } from './report.js';
 import { defaultStore, parseResults, serializeResults, type ResultStore, type TimedConfig, type TunedEntry } from './store.js';
@@ -285,7 +285,3 @@ function describeArg(v: KernelArgValue | undefined): string {
   return String(v);
 }
 
-function firstTensorDevice(args: KernelArgs): TesseraDevice | undefined {
-  for (const v of Object.values(args)) if (v instanceof Tensor) return v.device;
-  return undefined;
-}

@@ -33,11 +33,6 @@ export interface PruneLimits {
   readonly maxComputeWorkgroupStorageSize: number;
 }
 
-export interface PrunedConfig {
-  readonly config: AutotuneConfig;
-  readonly reason: string;
-}
-
 /** Bytes of workgroup memory the config's tl.dot staging needs (0 without dots or with 'registers'). */
 export function dotStagingBytes(kernel: Kernel, specs: readonly ArgSpec[], config: AutotuneConfig): number {
   const strategy = config.dotStrategy ?? kernel.options.dotStrategy ?? DEFAULT_DOT_STRATEGY;

@@ -6,6 +6,7 @@
 // Node built-ins are imported dynamically, behind an environment check, so
 // this module (and the compiler) bundles for the browser unchanged.
 
+import { isNode } from '../../runtime/device.js';
 import type { AutotuneConfig } from './prune.js';
 
 /** One config's measurement. */
@@ -60,10 +61,6 @@ function isExported(x: unknown): x is ExportedResults {
   const format: unknown = Reflect.get(x, 'format');
   const entries: unknown = Reflect.get(x, 'entries');
   return format === AUTOTUNE_FORMAT && typeof entries === 'object' && entries !== null;
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions === 'object' && typeof process.versions.node === 'string';
 }
 
 // Specifiers in variables: bundlers leave such imports alone.
