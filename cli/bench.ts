@@ -4,9 +4,9 @@
 // asserted about times.
 
 import type { Command } from 'commander';
-import { diagnosticsOf } from './main-errors.js';
 import { Reporter } from './reporter.js';
 import { runTsProgram } from './spawn-tsx.js';
+import { diagnosticsOf } from './diagnostics.js';
 
 export function registerBench(program: Command, root: string, done: (code: number) => void): void {
   program

@@ -6,12 +6,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { diagnosticsOf } from './main-errors.js';
 import { loaderModule, loaderTypes } from './loader.js';
 import { aotManifest } from './manifest.js';
 import { addKernelOptions, addOutputOptions, type KernelCommandOptions } from './options.js';
 import { Reporter } from './reporter.js';
 import { buildValidated } from './validate-wgsl.js';
+import { diagnosticsOf } from './diagnostics.js';
 
 interface CompileCommandOptions extends KernelCommandOptions {
   readonly outDir: string;

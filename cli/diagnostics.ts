@@ -74,16 +74,20 @@ export function fromTesseraError(error: TesseraError, fileText?: string, hint?: 
   };
 }
 
-/** Anything thrown that is not ours: a Tessera bug, reported without a stack trace. */
-export function fromUnknown(error: unknown): Diagnostic {
-  if (error instanceof CliError) return error.diagnostics[0] ?? { severity: 'error', kind: 'internal', message: error.message };
-  if (error instanceof TesseraError) return fromTesseraError(error);
+/**
+ * Whatever a command throws, as diagnostics: the CLI's own errors carry them,
+ * compiler errors become one, and anything else is a Tessera bug, reported
+ * without its stack trace.
+ */
+export function diagnosticsOf(error: unknown): readonly Diagnostic[] {
+  if (error instanceof CliError) return error.diagnostics;
+  if (error instanceof TesseraError) return [fromTesseraError(error)];
   const detail = error instanceof Error ? error.message : String(error);
-  return {
+  return [{
     severity: 'error',
     kind: 'internal',
     message: `${detail}. This is a Tessera bug; please report it with the command line and the kernel source`,
-  };
+  }];
 }
 
 /** `file:line:col: error[kind]: message`, the code frame, and the hint. */

@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import { pipeline } from '../compiler/compile.js';
 import { printKernel } from '../compiler/ir/printer.js';
 import { buildKernel, pickKernel, readSourceFile } from './build.js';
-import { closestName, usageError } from './diagnostics.js';
-import { diagnosticsOf } from './main-errors.js';
+import { closestName, usageError, diagnosticsOf } from './diagnostics.js';
 import { addKernelOptions, addOutputOptions, targetSettings, type KernelCommandOptions } from './options.js';
 import { Reporter } from './reporter.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerBench } from './bench.js';
 import { registerCompile } from './compile.js';
-import { EXIT_USAGE, fromUnknown } from './diagnostics.js';
+import { diagnosticsOf, EXIT_USAGE } from './diagnostics.js';
 import { io } from './io.js';
 import { registerIr } from './ir.js';
 import { registerRun } from './run.js';
@@ -58,7 +58,7 @@ export async function main(argv: readonly string[], root: string): Promise<numbe
       reporter.add({ severity: 'error', kind: 'usage', message: first, hint: suggestion ? `did you mean ${suggestion}? (see --help)` : `see ${commandOf(argv)} --help` });
       return reporter.finish(EXIT_USAGE);
     }
-    reporter.add(fromUnknown(error));
+    reporter.add(...diagnosticsOf(error));
     return reporter.finish();
   }
   return exitCode;

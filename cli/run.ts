@@ -6,8 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { closestName, usageError } from './diagnostics.js';
-import { diagnosticsOf } from './main-errors.js';
+import { closestName, usageError, diagnosticsOf } from './diagnostics.js';
 import { Reporter } from './reporter.js';
 import { runTsProgram } from './spawn-tsx.js';
 

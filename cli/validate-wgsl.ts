@@ -8,7 +8,7 @@
 
 import type { Span } from '../compiler/errors.js';
 import { getDevice, type TesseraDevice } from '../runtime/device.js';
-import { kernelLinesOf } from '../runtime/pipeline.js';
+import { kernelLinesOf, wgslOrigin } from '../runtime/pipeline.js';
 import { formatWgslMessages, validateWgsl, type WgslMessage } from '../runtime/validate.js';
 import { buildKernel, pickKernel, readSourceFile, type Built } from './build.js';
 import type { Diagnostic } from './diagnostics.js';
@@ -47,16 +47,11 @@ export async function validateEmitted(device: TesseraDevice, kernelName: string,
 
 /** The kernel source line above WGSL line `line`, from the nearest `// file:line: text` comment. */
 function originSpan(wgsl: string, line: number, fileText: string | undefined): Span | undefined {
-  const lines = wgsl.split('\n');
-  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
-    const m = /^\s*\/\/ (.+):(\d+): (.*)$/.exec(lines[i] ?? '');
-    if (!m || m[1] === undefined || m[2] === undefined) continue;
-    const text = m[3] ?? '';
-    const fileLine = fileText?.split(/\r\n|\r|\n/)[Number(m[2]) - 1] ?? text;
-    const column = fileLine.length - fileLine.trimStart().length + 1;
-    return { file: m[1], line: Number(m[2]), column, startOffset: 0, endOffset: Math.max(1, fileLine.trim().length) };
-  }
-  return undefined;
+  const origin = wgslOrigin(wgsl.split('\n'), line);
+  if (!origin) return undefined;
+  const fileLine = fileText?.split(/\r\n|\r|\n/)[origin.line - 1] ?? origin.text;
+  const column = fileLine.length - fileLine.trimStart().length + 1;
+  return { file: origin.file, line: origin.line, column, startOffset: 0, endOffset: Math.max(1, fileLine.trim().length) };
 }
 
 /** Adds the validation diagnostics to `reporter`; false when the WGSL was rejected. */

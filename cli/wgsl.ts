@@ -2,10 +2,10 @@
 // nothing else (diagnostics go to stderr), so it can be piped or redirected.
 
 import type { Command } from 'commander';
-import { diagnosticsOf } from './main-errors.js';
 import { addKernelOptions, addOutputOptions, type KernelCommandOptions } from './options.js';
 import { Reporter } from './reporter.js';
 import { buildValidated } from './validate-wgsl.js';
+import { diagnosticsOf } from './diagnostics.js';
 
 interface WgslCommandOptions extends KernelCommandOptions {
   readonly validate: boolean;

@@ -272,14 +272,21 @@ export function kernelLinesOf(wgsl: string, problems: readonly { readonly line: 
   const lines = wgsl.split('\n');
   const origins = new Set<string>();
   for (const p of problems) {
-    for (let i = Math.min(p.line, lines.length) - 1; i >= 0; i--) {
-      const m = /^\s*\/\/ (.+:\d+): (.*)$/.exec(lines[i] ?? '');
-      if (m) {
-        origins.add(`${m[1]}: ${m[2]}`);
-        break;
-      }
-    }
+    const origin = wgslOrigin(lines, p.line);
+    if (origin) origins.add(`${origin.file}:${origin.line}: ${origin.text}`);
   }
   return origins.size ? `\nGenerated from kernel source line${origins.size > 1 ? 's' : ''}:\n  ${[...origins].join('\n  ')}` : '';
 }
 
+
+/** The kernel source line (from the nearest `// file:line: text` comment) at or above 1-based WGSL line `line`. */
+export function wgslOrigin(
+  wgslLines: readonly string[],
+  line: number,
+): { readonly file: string; readonly line: number; readonly text: string } | undefined {
+  for (let i = Math.min(line, wgslLines.length) - 1; i >= 0; i--) {
+    const m = /^\s*\/\/ (.+):(\d+): (.*)$/.exec(wgslLines[i] ?? '');
+    if (m && m[1] !== undefined && m[2] !== undefined) return { file: m[1], line: Number(m[2]), text: m[3] ?? '' };
+  }
+  return undefined;
+}
