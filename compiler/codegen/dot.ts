@@ -22,8 +22,9 @@ import type { Op } from '../ir/ops.js';
 import { DEFAULT_DOT_STRATEGY, registerOperandLayouts } from '../passes/dot-layouts.js';
 import type { Emitter } from './emitter.js';
 import { valueName } from './op-table.js';
-import { coordinate, flatIndex, ownerPredicate, slotIndex, type View } from './views.js';
-import { fromBits, toBits } from './wgsl-types.js';
+import { stageInScratch } from './workgroup-ops.js';
+import { coordinate, slotIndex } from './views.js';
+import { fromBits } from './wgsl-types.js';
 
 type DotOp = Extract<Op, { kind: 'dot' }>;
 
@@ -64,17 +65,6 @@ function emitRegisterDot(e: Emitter, op: DotOp): void {
   e.set(op.result, { slots: names, uniform: false });
 }
 
-/** Write every element an invocation owns to scratch at base + its row-major index. */
-function stage(e: Emitter, view: View, slots: readonly string[], base: number): void {
-  const owner = ownerPredicate(view, e);
-  if (owner) e.open(`if (${owner}) {`);
-  view.slots.forEach((slot, i) => {
-    const index = flatIndex(view, slot, e);
-    e.line(`scratch[${base === 0 ? index : `${base}i + ${index}`}] = ${toBits(slots[i] ?? '', 'f32')};`);
-  });
-  if (owner) e.close();
-}
-
 function emitWorkgroupDot(e: Emitter, op: DotOp): void {
   const [m = 1, k = 1] = op.a.type.shape;
   const n = op.b.type.shape[1] ?? 1;
@@ -91,8 +81,8 @@ function emitWorkgroupDot(e: Emitter, op: DotOp): void {
   const out = e.view(op.result);
   const id = op.result.id;
   e.line('workgroupBarrier();');
-  stage(e, e.view(op.a), e.get(op.a).slots, 0);
-  stage(e, e.view(op.b), e.get(op.b).slots, m * k);
+  stageInScratch(e, e.view(op.a), e.get(op.a).slots, 'f32');
+  stageInScratch(e, e.view(op.b), e.get(op.b).slots, 'f32', m * k);
   e.line('workgroupBarrier();');
   const names = accumulators(e, op);
   const kk = `k${id}`;

@@ -9,9 +9,24 @@ import type { Span } from '../errors.js';
 import type { Op, Value } from '../ir/ops.js';
 import type { Emitter } from './emitter.js';
 import { defineSlots, valueName } from './op-table.js';
-import { expandedAxis, flatIndex, ownerPredicate, coordinate } from './views.js';
+import { expandedAxis, flatIndex, ownerPredicate, coordinate, type View } from './views.js';
+import type { DType } from '../ir/types.js';
 import { combineExpr, fromBits, reduceIdentity, toBits, wgslType } from './wgsl-types.js';
 import { emitSubgroupReduce, subgroupReductionApplies } from './subgroup-ops.js';
+
+/**
+ * Write every element an invocation owns (one owner per replicated element)
+ * to scratch at `base` + its row-major index in the view's tile.
+ */
+export function stageInScratch(e: Emitter, view: View, slots: readonly string[], dtype: DType, base = 0): void {
+  const owner = ownerPredicate(view, e);
+  if (owner) e.open(`if (${owner}) {`);
+  view.slots.forEach((slot, i) => {
+    const index = flatIndex(view, slot, e);
+    e.line(`scratch[${base === 0 ? index : `${base}i + ${index}`}] = ${toBits(slots[i] ?? '', dtype)};`);
+  });
+  if (owner) e.close();
+}
 
 /** Write every element to scratch at its row-major index, then read it back in the new layout. */
 export function emitConvert(e: Emitter, operand: Value, result: Value, span: Span, what: string): void {
@@ -22,10 +37,7 @@ export function emitConvert(e: Emitter, operand: Value, result: Value, span: Spa
   e.needScratch(elements, span, `${what} of a ${elements}-element tile`);
   const src = e.get(operand);
   e.line('workgroupBarrier();');
-  const owner = ownerPredicate(from, e);
-  if (owner) e.open(`if (${owner}) {`);
-  from.slots.forEach((slot, i) => e.line(`scratch[${flatIndex(from, slot, e)}] = ${toBits(src.slots[i] ?? '', dtype)};`));
-  if (owner) e.close();
+  stageInScratch(e, from, src.slots, dtype);
   e.line('workgroupBarrier();');
   const exprs = to.slots.map((slot) => fromBits(`scratch[${flatIndex(to, slot, e)}]`, dtype));
   defineSlots(e, result, exprs, false, src.binding);

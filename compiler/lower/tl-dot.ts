@@ -14,7 +14,7 @@
 //   input_precision="ieee"; kernels have no strings to spell the option).
 // - `outDtype` must be tl.float32, the only accumulator Tessera has.
 
-import { CompileError, type Span } from '../errors.js';
+import type { Span } from '../errors.js';
 import type { Value } from '../ir/ops.js';
 import { shapeToString, typeToString } from '../ir/types.js';
 import type { Semantics } from './semantics.js';
@@ -28,22 +28,18 @@ interface DotArg {
 const ignoredOptions = ['allowTf32', 'maxNumImpreciseAcc'] as const;
 const dotOptions = ['acc', 'outDtype', ...ignoredOptions] as const;
 
-function fail(s: Semantics, kind: 'type' | 'shape' | 'unsupported', detail: string, span: Span): never {
-  throw new CompileError(kind, detail, span, s.source);
-}
-
 /** An f32 2D operand, or an error naming the operand and the fix. */
 function operand(s: Semantics, arg: DotArg | undefined, name: string, span: Span): Value {
-  if (!arg) return fail(s, 'type', `tl.dot needs two tiles, a [M,K] and b [K,N]; ${name} is missing`, span);
+  if (!arg) return s.fail('type', `tl.dot needs two tiles, a [M,K] and b [K,N]; ${name} is missing`, span);
   if (arg.value.kind !== 'ir' && arg.value.kind !== 'const')
-    return fail(s, 'type', `tl.dot's ${name} must be a 2D tile, got ${describe(arg.value)}`, arg.span);
+    return s.fail('type', `tl.dot's ${name} must be a 2D tile, got ${describe(arg.value)}`, arg.span);
   const v = s.toIR(arg.value, arg.span);
   if (v.type.kind === 'ptr')
-    fail(s, 'type', `tl.dot's ${name} is a pointer (${typeToString(v.type)}); load the tile first: tl.dot(tl.load(aPtrs), tl.load(bPtrs))`, arg.span);
+    s.fail('type', `tl.dot's ${name} is a pointer (${typeToString(v.type)}); load the tile first: tl.dot(tl.load(aPtrs), tl.load(bPtrs))`, arg.span);
   if (v.type.shape.length !== 2)
-    fail(s, 'shape', `tl.dot's ${name} must be a 2D tile (${name === 'a' ? '[M,K]' : name === 'b' ? '[K,N]' : '[M,N]'}), got ${typeToString(v.type)}${v.type.shape.length === 1 ? '; make it 2D with tl.expandDims' : ''}`, arg.span);
+    s.fail('shape', `tl.dot's ${name} must be a 2D tile (${name === 'a' ? '[M,K]' : name === 'b' ? '[K,N]' : '[M,N]'}), got ${typeToString(v.type)}${v.type.shape.length === 1 ? '; make it 2D with tl.expandDims' : ''}`, arg.span);
   if (v.type.dtype !== 'f32')
-    fail(s, 'type', `tl.dot supports f32 tiles, but ${name} is ${typeToString(v.type)}; convert it with ${name}.to(tl.float32)`, arg.span);
+    s.fail('type', `tl.dot supports f32 tiles, but ${name} is ${typeToString(v.type)}; convert it with ${name}.to(tl.float32)`, arg.span);
   return v;
 }
 
@@ -53,33 +49,33 @@ export function dot(s: Semantics, args: readonly DotArg[], span: Span): SemVal {
   const opts = last && last.value.kind === 'options' && args.length >= 3 ? last : undefined;
   const positional = opts ? args.slice(0, -1) : args;
   if (positional.length < 2 || positional.length > 3)
-    fail(s, 'type', `tl.dot takes (a, b), (a, b, acc) and an optional options object { acc, outDtype, allowTf32 }, got ${args.length} argument${args.length === 1 ? '' : 's'}`, span);
+    s.fail('type', `tl.dot takes (a, b), (a, b, acc) and an optional options object { acc, outDtype, allowTf32 }, got ${args.length} argument${args.length === 1 ? '' : 's'}`, span);
   for (const p of positional)
-    if (p.value.kind === 'options') fail(s, 'type', `tl.dot's options object must come last`, p.span);
+    if (p.value.kind === 'options') s.fail('type', `tl.dot's options object must come last`, p.span);
   const a = operand(s, positional[0], 'a', span);
   const b = operand(s, positional[1], 'b', span);
   let accArg = positional[2];
   if (opts && opts.value.kind === 'options') {
     for (const [key, prop] of opts.value.props) {
       if (!(dotOptions as readonly string[]).includes(key))
-        fail(s, 'unsupported', `tl.dot has no option '${key}'; its options are ${dotOptions.join(', ')}`, prop.span);
+        s.fail('unsupported', `tl.dot has no option '${key}'; its options are ${dotOptions.join(', ')}`, prop.span);
       if (key === 'acc') {
-        if (accArg) fail(s, 'type', `tl.dot's accumulator is given twice (third argument and 'acc')`, prop.span);
+        if (accArg) s.fail('type', `tl.dot's accumulator is given twice (third argument and 'acc')`, prop.span);
         accArg = prop;
       }
       if (key === 'outDtype' && (prop.value.kind !== 'dtype' || prop.value.dtype !== 'f32'))
-        fail(s, 'unsupported', `tl.dot accumulates in f32 only: outDtype must be tl.float32, got ${describe(prop.value)}`, prop.span);
+        s.fail('unsupported', `tl.dot accumulates in f32 only: outDtype must be tl.float32, got ${describe(prop.value)}`, prop.span);
     }
   }
   const [m = 0, k = 0] = a.type.shape;
   const [k2 = 0, n = 0] = b.type.shape;
   if (k !== k2)
-    fail(s, 'shape', `tl.dot's inner dimensions differ: a is ${shapeToString(a.type.shape)} (K = ${k}) but b is ${shapeToString(b.type.shape)} (K = ${k2}); a must be [M,K] and b [K,N]`, span);
+    s.fail('shape', `tl.dot's inner dimensions differ: a is ${shapeToString(a.type.shape)} (K = ${k}) but b is ${shapeToString(b.type.shape)} (K = ${k2}); a must be [M,K] and b [K,N]`, span);
   let acc: Value;
   if (accArg) {
     acc = operand(s, accArg, 'acc', span);
     if (acc.type.shape[0] !== m || acc.type.shape[1] !== n)
-      fail(s, 'shape', `tl.dot's accumulator must be [M,N] = [${m},${n}] (a is ${shapeToString(a.type.shape)}, b is ${shapeToString(b.type.shape)}), got ${shapeToString(acc.type.shape)}`, accArg.span);
+      s.fail('shape', `tl.dot's accumulator must be [M,N] = [${m},${n}] (a is ${shapeToString(a.type.shape)}, b is ${shapeToString(b.type.shape)}), got ${shapeToString(acc.type.shape)}`, accArg.span);
   } else {
     acc = s.b.splat(s.b.constant(0, 'f32', span), [m, n], span);
   }

@@ -8,11 +8,11 @@
 // has x's type is x (a stride specialized to 1 must not hide contiguity from
 // axis-info).
 
-import { layoutToString } from '../ir/layout.js';
+import { layoutsEqual, layoutToString } from '../ir/layout.js';
 import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { isPure, isSimple, rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
-import { typeToString } from '../ir/types.js';
+import { sameType, typeToString } from '../ir/types.js';
 
 export function canonicalize(kernel: KernelIR): KernelIR {
   // One walk folds every constant chain (operands are folded before their
@@ -227,9 +227,10 @@ class Canonicalizer extends Rewriter {
     if (op.kind !== 'binary' || op.op !== 'mul' || op.result.type.kind !== 'tile') return undefined;
     const dtype = op.result.type.dtype;
     if (dtype !== 'i32' && dtype !== 'u32') return undefined;
-    const sameAsResult = (v: Value): boolean =>
-      typeToString(v.type) === typeToString(op.result.type) &&
-      (v.type.layout ? layoutToString(v.type.layout) : '') === (op.result.type.layout ? layoutToString(op.result.type.layout) : '');
+    const sameAsResult = (v: Value): boolean => {
+      const [a, b] = [v.type.layout, op.result.type.layout];
+      return sameType(v.type, op.result.type) && (a && b ? layoutsEqual(a, b) : a === b);
+    };
     const lhs = this.get(op.lhs);
     const rhs = this.get(op.rhs);
     if (this.consts.get(rhs.id) === 1 && sameAsResult(lhs)) return lhs;
