@@ -10,6 +10,7 @@ import { randomF32 } from '../examples/harness.js';
 import { grid2d } from './baselines.js';
 import type { BenchCandidate, Workload } from './suite.js';
 import type { PassTimer } from './timing.js';
+import { withWrites } from './timing.js';
 
 export interface CopyShape {
   /** Invocations per workgroup. */
@@ -110,11 +111,10 @@ export function copyWorkload(
     role: 'copy',
     run: () =>
       timer.time((writes) =>
-        dispatch(device, compiled, {
+        dispatch(device, compiled, withWrites({
           tensors: { src, dst },
           grid,
-          ...(writes ? { timestampWrites: writes } : {}),
-        }),
+        }, writes)),
       ),
   };
   return {
@@ -217,11 +217,10 @@ export function fmaWorkload(device: TesseraDevice, timer: PassTimer, shape: FmaS
     role: 'fma',
     run: () =>
       timer.time((writes) =>
-        dispatch(device, compiled, {
+        dispatch(device, compiled, withWrites({
           tensors: { out },
           grid,
-          ...(writes ? { timestampWrites: writes } : {}),
-        }),
+        }, writes)),
       ),
   };
   return {

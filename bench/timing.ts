@@ -34,6 +34,11 @@ export function timestampsToMs(begin: bigint, end: bigint): number {
 /** Starts one launch; it must encode exactly one compute pass carrying `writes` (undefined on the wall clock). */
 export type TimedLaunch = (writes: GPUComputePassTimestampWrites | undefined) => Promise<void>;
 
+/** Launch or dispatch options plus the timer's timestamp writes (none on the wall clock). */
+export function withWrites<T extends object>(options: T, writes: GPUComputePassTimestampWrites | undefined): T & { readonly timestampWrites?: GPUComputePassTimestampWrites } {
+  return writes ? { ...options, timestampWrites: writes } : options;
+}
+
 export class PassTimer {
   readonly clock: Clock;
   private readonly querySet: GPUQuerySet | null;

@@ -8,6 +8,7 @@ import { copyWorkload, fmaWorkload } from '../ceilings.js';
 import { gbPerSecond, gflopPerSecond } from '../stats.js';
 import type { BenchCandidate, BenchContext, Measured, Section, TargetResult, Workload } from '../suite.js';
 import { byRole } from '../suite.js';
+import { withWrites } from '../timing.js';
 
 export interface TesseraSpec {
   readonly label: string;
@@ -18,11 +19,6 @@ export interface TesseraSpec {
   readonly bytes: number;
   readonly flops: number;
   readonly options?: LaunchOptions;
-}
-
-/** Launch options plus the timer's timestamp writes. */
-function withWrites(options: LaunchOptions, writes: GPUComputePassTimestampWrites | undefined): LaunchOptions {
-  return writes ? { ...options, timestampWrites: writes } : options;
 }
 
 /**
@@ -45,7 +41,7 @@ export function tesseraCandidates(ctx: BenchContext, spec: TesseraSpec): BenchCa
   return uncoalescedDiffers(ctx, spec) ? [build(true), build(false)] : [build(true)];
 }
 
-export function uncoalescedDiffers(ctx: BenchContext, spec: TesseraSpec): boolean {
+function uncoalescedDiffers(ctx: BenchContext, spec: TesseraSpec): boolean {
   const compileOptions = { device: ctx.device, ...(spec.options?.invocations !== undefined ? { invocations: spec.options.invocations } : {}) };
   const on = spec.kernel.compile(spec.args, { ...compileOptions, coalesce: true });
   const off = spec.kernel.compile(spec.args, { ...compileOptions, coalesce: false });
@@ -136,8 +132,9 @@ export function copyTarget(label: string, goal: number, ratios: Ratios): TargetR
 /** A "visible gain" of the coalesced build: at least this factor on the medians. */
 export const VISIBLE_GAIN = 1.1;
 
-export function coalescingTarget(label: string, ratios: Ratios, differs: boolean): TargetResult {
-  if (!differs)
+export function coalescingTarget(label: string, measured: readonly Measured[], ratios: Ratios): TargetResult {
+  // tesseraCandidates leaves the uncoalesced build out when its WGSL is the same.
+  if (byRole(measured, 'uncoalesced') === undefined)
     return {
       target: `${label}: coalesced build visibly faster than uncoalesced`,
       measured: 'not measured: coalesce: false yields the same WGSL for this kernel',

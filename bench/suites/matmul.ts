@@ -33,6 +33,7 @@ import {
 } from '../suite.js';
 import { timeTfjsOnce } from '../tfjs.js';
 import { gflopsOf } from './kernels.js';
+import { withWrites } from '../timing.js';
 
 /** Timed rounds at most: a round at these sizes takes seconds on a software device. */
 const MAX_RUNS = 5;
@@ -75,7 +76,7 @@ async function matmulWorkload(ctx: BenchContext, tuner: Autotuner, [m, n, k]: re
       size,
       flops,
       role: 'tessera',
-      run: () => timer.time((writes) => tuner.launch(grid, args, { device, ...(writes ? { timestampWrites: writes } : {}) })),
+      run: () => timer.time((writes) => tuner.launch(grid, args, withWrites({ device }, writes))),
     },
   ];
   const tfjs = tfjsOf(ctx);
@@ -96,12 +97,11 @@ async function matmulWorkload(ctx: BenchContext, tuner: Autotuner, [m, n, k]: re
     role: 'baseline',
     run: () =>
       timer.time((writes) =>
-        dispatch(device, handWrittenMatmul, {
+        dispatch(device, handWrittenMatmul, withWrites({
           tensors: { A: a, B: b, C: cHand },
           scalars: { M: m, N: n, K: k },
           grid: [n / HAND_WRITTEN_BLOCK, m / HAND_WRITTEN_BLOCK],
-          ...(writes ? { timestampWrites: writes } : {}),
-        }),
+        }, writes)),
       ),
   });
   const workload: Workload = {

@@ -16,9 +16,9 @@ import {
   kernelSection,
   ratiosOf,
   tesseraCandidates,
-  uncoalescedDiffers,
   type TesseraSpec,
 } from './kernels.js';
+import { withWrites } from '../timing.js';
 
 export const VECTOR_N = 16 * 1024 * 1024;
 
@@ -60,12 +60,11 @@ export const vectorAddSuite: Suite = {
         role: 'baseline',
         run: () =>
           timer.time((writes) =>
-            dispatch(device, naiveAddKernel, {
+            dispatch(device, naiveAddKernel, withWrites({
               tensors: { x: tx, y: ty, out: naiveOut },
               scalars: { n },
               grid: naiveGrid,
-              ...(writes ? { timestampWrites: writes } : {}),
-            }),
+            }, writes)),
           ),
       },
     ];
@@ -99,7 +98,6 @@ export const vectorAddSuite: Suite = {
         ay?.dispose();
       },
     };
-    const differs = uncoalescedDiffers(ctx, spec);
     const measured = await measureWorkloads(ctx, [...ceilingWorkloads(ctx, n), own]);
     const ratios = ratiosOf(measured);
     return {
@@ -111,7 +109,7 @@ export const vectorAddSuite: Suite = {
       ],
       targets: [
         copyTarget('vector add 16M f32', 0.85, ratios),
-        coalescingTarget('vector add', ratios, differs),
+        coalescingTarget('vector add', measured, ratios),
       ],
     };
   },
