@@ -12,6 +12,7 @@ import { kernel, type Kernel, type KernelArgs, type TesseraDevice } from '../../
 import { addKernel, VECTOR_ADD_BLOCK } from '../../examples/vector-add.js';
 import { softmaxKernel } from '../../examples/softmax.js';
 import { EPS, layerNormBlock, layerNormKernel } from '../../examples/layer-norm.js';
+import { freshCompileMs } from '../../examples/harness.js';
 import { summarize } from '../stats.js';
 import type { Suite } from '../suite.js';
 import { VECTOR_N } from './vector-add.js';
@@ -66,15 +67,15 @@ export const compileSuite: Suite = {
     let allMet = true;
     for (const ex of examples) {
       const args = ex.args(device);
-      const fresh = (): void => void kernel(ex.kernel.source, ex.kernel.options).compile(args, { device });
-      const first = timeMs(fresh);
+      const fresh = (): number => freshCompileMs(ex.kernel, args, device);
+      const first = fresh();
       // V8 needs on the order of a hundred compiles to optimize the compiler's own code.
       for (let i = 0; i < JIT_WARMUP_COMPILES; i++) fresh();
       // The two measurements alternate, so load drifting during the loop hits both alike.
       const withParse: number[] = [];
       const withoutParse: number[] = [];
       for (let i = 0; i < WARM_COMPILES; i++) {
-        withParse.push(timeMs(fresh));
+        withParse.push(fresh());
         const parsed = kernel(ex.kernel.source, ex.kernel.options);
         withoutParse.push(timeMs(() => void parsed.compile(args, { device })));
       }

@@ -9,7 +9,7 @@
 import { autotune, dispatch, type Autotuner, type Tensor } from '../../index.js';
 import { describeConfig } from '../../compiler/autotune/report.js';
 import { randomF32 } from '../../examples/harness.js';
-import { matmulKernel } from '../../examples/matmul.js';
+import { matmulGrid, matmulKernel } from '../../examples/matmul.js';
 import { fmaWorkload } from '../ceilings.js';
 import {
   HAND_WRITTEN_BLOCK,
@@ -64,7 +64,7 @@ async function matmulWorkload(ctx: BenchContext, tuner: Autotuner, [m, n, k]: re
   const cHand = poisoned();
   const args = { a_ptr: a, b_ptr: b, c_ptr: c, M: m, N: n, K: k, stride_am: k, stride_ak: 1, stride_bk: n, stride_bn: 1, stride_cm: n, stride_cn: 1, ACTIVATION: 0 };
   const grid = (meta: Readonly<Record<string, unknown>>): number =>
-    Math.ceil(m / Number(meta['BLOCK_SIZE_M'])) * Math.ceil(n / Number(meta['BLOCK_SIZE_N']));
+    matmulGrid(m, n, { BLOCK_SIZE_M: Number(meta['BLOCK_SIZE_M']), BLOCK_SIZE_N: Number(meta['BLOCK_SIZE_N']) });
   console.log(`matmul ${size}: autotuning ${MATMUL_CONFIGS.length} configs...`);
   const best = await tuner.best(args, { device, grid });
   const config = describeConfig(best);
