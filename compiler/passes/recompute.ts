@@ -1,7 +1,8 @@
 // Which values are index math: computable in any layout from scalars,
 // constants and program ids alone, with no memory traffic. Tiling
 // rematerializes such values instead of converting their layout, and
-// remove-conversions recomputes them instead of a workgroup-memory round trip.
+// remove-conversions recomputes them instead of a workgroup-memory round trip;
+// both remember the copies they made per block (ScopedCopies).
 
 import type { Op, Value } from '../ir/ops.js';
 
@@ -47,4 +48,35 @@ export function isRecomputable(
     }
   };
   return recomputable(v);
+}
+
+/**
+ * Values made again in another layout, keyed by old value id + layout. A copy
+ * made inside a block is visible there and in its nested blocks only (it does
+ * not dominate code after the block).
+ */
+export class ScopedCopies {
+  private readonly scopes: Map<string, Value>[] = [new Map()];
+
+  find(key: string): Value | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const hit = this.scopes[i]?.get(key);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  remember(key: string, value: Value): void {
+    this.scopes[this.scopes.length - 1]?.set(key, value);
+  }
+
+  /** Runs `fn` (the rewrite of a nested block) in a scope of its own. */
+  readonly scoped = <T>(fn: () => T): T => {
+    this.scopes.push(new Map());
+    try {
+      return fn();
+    } finally {
+      this.scopes.pop();
+    }
+  };
 }

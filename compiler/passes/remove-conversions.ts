@@ -17,7 +17,7 @@ import { layoutsEqual, layoutToString, scalarLayout, type Layout } from '../ir/l
 import { blocksOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
-import { isRecomputable } from './recompute.js';
+import { isRecomputable, ScopedCopies } from './recompute.js';
 
 export function removeConversions(kernel: KernelIR): KernelIR {
   const r = new ConversionRemover(kernel);
@@ -37,8 +37,8 @@ function writtenBuffers(block: Block, into = new Set<number>()): Set<number> {
 class ConversionRemover extends Rewriter {
   private readonly defs = new Map<number, Op>();
   private readonly written: Set<number>;
-  /** Per open block: values recomputed in another layout, keyed by old id + layout. */
-  private readonly copies: Map<string, Value>[] = [new Map()];
+  /** Values recomputed in another layout, per block. */
+  private readonly copies = new ScopedCopies();
 
   constructor(kernel: KernelIR) {
     super(kernel.source);
@@ -64,21 +64,13 @@ class ConversionRemover extends Rewriter {
     );
   }
 
-  private findCopy(key: string): Value | undefined {
-    for (let i = this.copies.length - 1; i >= 0; i--) {
-      const hit = this.copies[i]?.get(key);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-
   /** The old value `v`, recomputed in `layout` (v must be remat()). */
   private rebuildIn(v: Value, layout: Layout): Value {
     const cur = this.get(v);
     if (v.type.shape.length === 0) return cur;
     if (cur.type.layout && layoutsEqual(cur.type.layout, layout)) return cur;
     const key = `${v.id}@${layoutToString(layout)}`;
-    const hit = this.findCopy(key);
+    const hit = this.copies.find(key);
     if (hit) return hit;
     const op = this.defs.get(v.id);
     if (!op || op.kind === 'for' || op.kind === 'if' || op.kind === 'yield' || op.kind === 'store') throw new Error(`remove-conversions: %${v.id} cannot be recomputed`);
@@ -92,7 +84,7 @@ class ConversionRemover extends Rewriter {
     };
     const made = rebuildSimple(this.b, op, (operand) => this.rebuildIn(operand, operandLayout(operand)), layout);
     if (!made) throw new Error('remove-conversions: rebuilt op has no result');
-    this.copies[this.copies.length - 1]?.set(key, made);
+    this.copies.remember(key, made);
     return made;
   }
 
@@ -119,10 +111,10 @@ class ConversionRemover extends Rewriter {
     for (const op of ops) {
       switch (op.kind) {
         case 'for':
-          this.rewriteFor(op, this.inScope);
+          this.rewriteFor(op, this.copies.scoped);
           break;
         case 'if':
-          this.rewriteIf(op, this.inScope);
+          this.rewriteIf(op, this.copies.scoped);
           break;
         case 'yield':
           this.b.yieldOp(op.values.map(this.get), op.span);
@@ -139,13 +131,4 @@ class ConversionRemover extends Rewriter {
       }
     }
   }
-
-  private readonly inScope = <T>(fn: () => T): T => {
-    this.copies.push(new Map());
-    try {
-      return fn();
-    } finally {
-      this.copies.pop();
-    }
-  };
 }

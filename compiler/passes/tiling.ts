@@ -18,7 +18,7 @@ import { resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir
 import { rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
 import { numel, type Shape } from '../ir/types.js';
-import { isRecomputable } from './recompute.js';
+import { isRecomputable, ScopedCopies } from './recompute.js';
 import { DEFAULT_DOT_STRATEGY, dotLayoutHints, dotOperandLayouts, type LayoutHints } from './dot-layouts.js';
 
 export interface TilingOptions {
@@ -53,8 +53,8 @@ function resultsAndArgs(op: Op): Value[] {
 class Tiler extends Rewriter {
   /** Old defining op of every value, to decide whether it is cheap to recompute. */
   private readonly defs = new Map<number, Op>();
-  /** Per open block: rematerialized or converted copies, keyed by old id + layout. */
-  private readonly copies: Map<string, Value>[] = [new Map()];
+  /** Rematerialized or converted copies, per block. */
+  private readonly copies = new ScopedCopies();
   private readonly layout1D: BlockedLayout;
   private readonly layout2D: BlockedLayout;
   private readonly hints: LayoutHints;
@@ -98,20 +98,12 @@ class Tiler extends Rewriter {
     return isRecomputable(v, this.defs);
   }
 
-  private findCopy(key: string): Value | undefined {
-    for (let i = this.copies.length - 1; i >= 0; i--) {
-      const hit = this.copies[i]?.get(key);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-
   /** The old value `old` (already tiled as this.get(old)) in layout `want`. */
   private inLayout(old: Value, want: Layout): Value {
     const cur = this.get(old);
     if (layoutsEqual(this.layoutOf(cur), want)) return cur;
     const key = `${old.id}@${layoutToString(want)}`;
-    const hit = this.findCopy(key);
+    const hit = this.copies.find(key);
     if (hit) return hit;
     const def = this.defs.get(old.id);
     let made: Value;
@@ -120,7 +112,7 @@ class Tiler extends Rewriter {
     else if (cur.type.shape.length === 0) made = cur; // scalars are everywhere already
     else if (def) made = this.b.convertLayout(cur, want, def.span);
     else throw new Error(`tiling: no definition for %${old.id}`);
-    this.copies[this.copies.length - 1]?.set(key, made);
+    this.copies.remember(key, made);
     return made;
   }
 
@@ -218,7 +210,7 @@ class Tiler extends Rewriter {
     // converted to it.
     this.rewriteFor(
       op,
-      this.inBlock,
+      this.copies.scoped,
       (v, carried) => this.inLayout(v, carried.layout ?? scalarLayout),
       (init, k) => {
         const arg = op.body.args[k + 1];
@@ -232,7 +224,7 @@ class Tiler extends Rewriter {
     let layouts: Layout[] = [];
     const branch = (block: Block, decide: boolean): Block =>
       this.b.block([], () =>
-        this.inBlock(() => {
+        this.copies.scoped(() => {
           this.walk(block.ops.slice(0, -1));
           const y = block.ops[block.ops.length - 1];
           if (y?.kind !== 'yield') throw new Error('tiling: if branch must end with yield');
@@ -244,16 +236,6 @@ class Tiler extends Rewriter {
     const elseBlock = branch(op.elseBlock, false);
     this.bind(op.results, this.b.ifOp(this.get(op.cond), thenBlock, elseBlock, op.span));
   }
-
-  /** Copies made inside a block are only visible there. */
-  private readonly inBlock = <T>(fn: () => T): T => {
-    this.copies.push(new Map());
-    try {
-      return fn();
-    } finally {
-      this.copies.pop();
-    }
-  };
 }
 
 function elementwiseOperands(op: SimpleOp): Value[] {
