@@ -9,35 +9,17 @@
 // included, no cache). Kernel time is the median of TIMED_RUNS launches after
 // the checked one, each from submit to the GPU being done (wall clock).
 
-import { getDevice, type TesseraDevice } from '../index.js';
-import type { ExampleResult, RunOptions } from './harness.js';
+import { getDevice } from '../index.js';
+import type { ExampleResult } from './harness.js';
 import * as layerNorm from './layer-norm.js';
 import * as matmul from './matmul.js';
 import * as softmax from './softmax.js';
+import { rowsByCols, type SuiteCase } from './suite.js';
 import * as vectorAdd from './vector-add.js';
 
 const TIMED_RUNS = 5;
 
-interface Case {
-  readonly example: string;
-  readonly size: string;
-  readonly run: (device: TesseraDevice, options: RunOptions) => Promise<ExampleResult>;
-}
-
-const matrices = (
-  example: string,
-  run: (
-    d: TesseraDevice,
-    s: { rows: number; cols: number },
-    o: RunOptions,
-  ) => Promise<ExampleResult>,
-  sizes: readonly (readonly [number, number])[],
-): Case[] =>
-  sizes.map(([rows, cols]) => ({
-    example,
-    size: `${rows} x ${cols}`,
-    run: (d, o) => run(d, { rows, cols }, o),
-  }));
+type Case = SuiteCase;
 
 export const cases: readonly Case[] = [
   ...[1, 1000, 4097, 98432].map((n): Case => ({
@@ -45,14 +27,14 @@ export const cases: readonly Case[] = [
     size: `${n}`,
     run: (d, o) => vectorAdd.run(d, { n }, o),
   })),
-  ...matrices('softmax', softmax.run, [
+  ...rowsByCols('softmax', softmax.run, [
     [37, 781],
     [1, 1],
     [5, 1024],
     [64, 100],
     [4096, 1024],
   ]),
-  ...matrices('layer norm', layerNorm.run, [
+  ...rowsByCols('layer norm', layerNorm.run, [
     [37, 781],
     [1, 1000],
     [16, 4096],

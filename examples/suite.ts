@@ -30,7 +30,8 @@ export interface SuiteRow {
   readonly error?: string;
 }
 
-const rowsByCols = (
+/** One case per [rows, cols] size of a row-wise example. */
+export const rowsByCols = (
   example: string,
   run: (d: TesseraDevice, s: { rows: number; cols: number }, o: RunOptions) => Promise<ExampleResult>,
   sizes: readonly (readonly [number, number])[],
