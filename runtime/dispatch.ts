@@ -449,7 +449,7 @@ function bindGroupFor(
 ): GPUBindGroup {
   const stats = cachesFor(device).stats;
   const last = lastBindGroups.get(entry);
-  if (last !== undefined && sameBindings(last.bound, bound) && entry.bindGroups.get(last.key) === last.bindGroup) {
+  if (last !== undefined && (last.bound === bound || sameBindings(last.bound, bound)) && entry.bindGroups.get(last.key) === last.bindGroup) {
     // The same tensors as the previous launch: no key to build, no LRU reshuffle.
     stats.bindGroupCacheHits++;
     return last.bindGroup;
