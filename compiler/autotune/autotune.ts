@@ -109,17 +109,21 @@ export class Autotuner {
     if (this.options.useConfig) return this.options.useConfig;
     const args = this.kernel.named(input);
     const device = options.device ?? firstTensorDevice(args) ?? (await getDevice());
-    const key = this.keyOf(args, device);
-    const entry = await this.entryFor(key, args, device, options.grid);
-    return entry.config;
+    return this.configFor(args, device, options.grid);
   }
 
   /** Launch with the best config for these arguments (the config's constexprs are merged in). */
   async launch(grid: GridSpec, input: KernelArgsInput, options: LaunchOptions = {}): Promise<void> {
     const args = this.kernel.named(input);
     const device = options.device ?? firstTensorDevice(args) ?? (await getDevice());
-    const config = await this.best(args, { device, grid });
+    const config = await this.configFor(args, device, grid);
     await this.kernel.launch(grid, withConfig(args, config), launchOptions(options, config, device));
+  }
+
+  /** The given config, or the tuned one for these (already named) arguments' key. */
+  private async configFor(args: KernelArgs, device: TesseraDevice, grid: GridSpec | undefined): Promise<AutotuneConfig> {
+    if (this.options.useConfig) return this.options.useConfig;
+    return (await this.entryFor(this.keyOf(args, device), args, device, grid)).config;
   }
 
   /** Every result known to this tuner, as JSON an app can ship and import. */
