@@ -90,12 +90,17 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   };
 }
 
-/** Copies `floats` f32 (a multiple of 4) with one copy shape; checks the copy afterwards. */
+/**
+ * Copies `floats` f32 (a multiple of 4) with one copy shape; checks the copy
+ * afterwards. By default it is the copy ceiling; `as` names another use of the
+ * same kernel (a reference row with another role).
+ */
 export function copyWorkload(
   device: TesseraDevice,
   timer: PassTimer,
   floats: number,
   shape: CopyShape,
+  as: { readonly name: string; readonly role: BenchCandidate['role'] } = { name: `copy ceiling (${describeCopyShape(shape)})`, role: 'copy' },
 ): Workload {
   if (floats % 4 !== 0) throw new Error(`copy ceiling: ${floats} floats is not a multiple of 4`);
   const data = randomF32(floats);
@@ -105,10 +110,10 @@ export function copyWorkload(
   const perGroup = shape.workgroup * shape.vecs * 4;
   const grid = grid2d(Math.ceil(floats / perGroup), device.limits.maxComputeWorkgroupsPerDimension);
   const candidate: BenchCandidate = {
-    name: `copy ceiling (${describeCopyShape(shape)})`,
+    name: as.name,
     size: `${floats} f32`,
     bytes: 2 * 4 * floats,
-    role: 'copy',
+    role: as.role,
     run: () =>
       timer.time((writes) =>
         dispatch(device, compiled, withWrites({

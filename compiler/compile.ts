@@ -3,7 +3,7 @@
 // the CLI's --dump-after) can see the IR after every named pass.
 
 import type { CompiledKernel } from '../runtime/manifest.js';
-import type { CodegenLimits } from './codegen/emitter.js';
+import type { CodegenLimits, SubgroupUse } from './codegen/emitter.js';
 import { defaultLimits, generateWgsl } from './codegen/wgsl.js';
 import { CompileError, TesseraError } from './errors.js';
 import type { KernelFunction } from './frontend/ast.js';
@@ -78,6 +78,20 @@ export interface CompileOptions {
    * reads the real size from the subgroup_size builtin.
    */
   readonly subgroupSize?: number;
+  /**
+   * The adapter's smallest subgroup size (adapter info subgroupMinSize). A
+   * workgroup no larger than it is one subgroup: its reductions are a single
+   * subgroup operation, with no workgroup memory and no barrier.
+   */
+  readonly subgroupMinSize?: number;
+  /**
+   * The adapter is a software implementation running on the CPU (adapter info
+   * isFallbackAdapter: lavapipe, SwiftShader). Tunes defaults only: there an
+   * invocation is a SIMD lane of one CPU thread, a barrier switches between
+   * fibers, and registers are plentiful, so kernels with reductions default to
+   * fewer invocations with more elements each (see coalescing.ts).
+   */
+  readonly softwareAdapter?: boolean;
   /** Features of the target device (the runtime passes device.features); subgroup ops need 'subgroups'. */
   readonly features?: ReadonlySet<string> | readonly string[];
 }
@@ -116,6 +130,12 @@ export function useSubgroups(options: CompileOptions): boolean {
   return 'has' in f ? f.has('subgroups') : f.includes('subgroups');
 }
 
+/** How reductions may use subgroups: one subgroup spans the workgroup when the smallest subgroup is at least its size. */
+function subgroupUseFor(subgroups: boolean, workgroupSize: number, subgroupMinSize: number | undefined): SubgroupUse {
+  if (!subgroups) return 'none';
+  return subgroupMinSize !== undefined && workgroupSize <= subgroupMinSize ? 'whole-workgroup' : 'any-size';
+}
+
 export function compileFunction(fn: KernelFunction, source: string, args: readonly ArgSpec[], options: CompileOptions = {}): CompileResult {
   const file = options.file ?? fn.span.file;
   const requested = options.invocations;
@@ -134,6 +154,7 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
   const tunables = internalErrorsAt('coalescing', () => coalescing(canonicalize(lowered), { ...options, subgroups }));
   ir = { ...lowered, workgroupSize: tunables.workgroupSize, ...(tunables.elementsPerInvocation !== undefined ? { elementsPerInvocation: tunables.elementsPerInvocation } : {}) };
   ir = { ...ir, ...(options.dotStrategy ? { dotStrategy: options.dotStrategy } : {}) };
+  const subgroupUse = subgroupUseFor(subgroups, ir.workgroupSize, options.subgroupMinSize);
   check(ir, 'lower', false, options);
   options.onStage?.('lower', ir);
   for (const pass of pipeline) {
@@ -149,12 +170,13 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     (options.checkBounds ? '[bounds-checked]' : '') +
     (options.coalesce === false ? '[uncoalesced]' : '') +
     (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
-    // The subgroup size only picks the default workgroup size, which [wg=] records.
-    (subgroups ? '[subgroups]' : '') +
+    // The subgroup sizes and the software flag only pick default tunables,
+    // which [wg=] records, and whether one subgroup spans the workgroup.
+    (subgroupUse === 'any-size' ? '[subgroups]' : subgroupUse === 'whole-workgroup' ? '[subgroups=workgroup]' : '') +
     (options.dotStrategy && options.dotStrategy !== 'workgroup' ? `[dot=${options.dotStrategy}]` : '');
   ir = { ...ir, specializationKey: key };
   const final = ir;
-  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, subgroups));
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, subgroupUse));
   return { ...compiled, ir };
 }
 

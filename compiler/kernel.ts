@@ -239,8 +239,11 @@ export class Kernel {
     const features = options.features ?? options.device?.features;
     const requested = options.subgroups ?? this.options.subgroups;
     const subgroups = useSubgroups({ ...(requested !== undefined ? { subgroups: requested } : {}), ...(features ? { features } : {}) });
-    const subgroupSize = options.subgroupSize ?? options.device?.adapterInfo.subgroupMaxSize;
-    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}|${subgroupSize ?? ''}|${dotStrategy ?? ''}`;
+    const adapter = options.device?.adapterInfo;
+    const subgroupSize = options.subgroupSize ?? adapter?.subgroupMaxSize;
+    const subgroupMinSize = options.subgroupMinSize ?? adapter?.subgroupMinSize;
+    const softwareAdapter = options.softwareAdapter ?? adapter?.isFallbackAdapter ?? false;
+    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}|${subgroupSize ?? ''}|${subgroupMinSize ?? ''}|${softwareAdapter}|${dotStrategy ?? ''}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const result = compileFunction(this.fn, this.source, specs, {
@@ -254,6 +257,8 @@ export class Kernel {
       subgroups,
       ...(features ? { features } : {}),
       ...(subgroupSize !== undefined ? { subgroupSize } : {}),
+      ...(subgroupMinSize !== undefined ? { subgroupMinSize } : {}),
+      softwareAdapter,
       ...(this.options.file ? { file: this.options.file } : {}),
       ...(this.namespace ? { namespace: this.namespace } : {}),
     });

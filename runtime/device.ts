@@ -43,6 +43,8 @@ export interface AdapterDescription {
   /** The adapter's subgroup sizes where it reports them (with the `subgroups` feature); tunes defaults only. */
   readonly subgroupMinSize?: number;
   readonly subgroupMaxSize?: number;
+  /** The adapter is a software implementation on the CPU (lavapipe, SwiftShader), where it says so; tunes defaults only. */
+  readonly isFallbackAdapter?: boolean;
 }
 
 export interface DeviceLoss {
@@ -367,7 +369,7 @@ export function isNode(): boolean {
 
 function readAdapterInfo(adapterInfo: GPUAdapterInfo | undefined): AdapterDescription {
   // `adapter.info` / `device.adapterInfo` are missing in older browsers; unknown there.
-  const info: Partial<GPUAdapterInfo> & { readonly subgroupMinSize?: unknown; readonly subgroupMaxSize?: unknown } = adapterInfo ?? {};
+  const info: Partial<GPUAdapterInfo> & { readonly subgroupMinSize?: unknown; readonly subgroupMaxSize?: unknown; readonly isFallbackAdapter?: unknown } = adapterInfo ?? {};
   const size = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
   const min = size(info.subgroupMinSize);
   const max = size(info.subgroupMaxSize);
@@ -378,6 +380,7 @@ function readAdapterInfo(adapterInfo: GPUAdapterInfo | undefined): AdapterDescri
     description: info.description ?? '',
     ...(min !== undefined ? { subgroupMinSize: min } : {}),
     ...(max !== undefined ? { subgroupMaxSize: max } : {}),
+    ...(typeof info.isFallbackAdapter === 'boolean' ? { isFallbackAdapter: info.isFallbackAdapter } : {}),
   };
 }
 

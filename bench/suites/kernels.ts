@@ -4,7 +4,7 @@
 // against the issue's targets.
 
 import type { Kernel, KernelArgs, LaunchOptions } from '../../index.js';
-import { copyWorkload, fmaWorkload } from '../ceilings.js';
+import { copyWorkload, describeCopyShape, fmaWorkload } from '../ceilings.js';
 import { gbPerSecond, gflopPerSecond } from '../stats.js';
 import type { BenchCandidate, BenchContext, Measured, Section, TargetResult, Workload } from '../suite.js';
 import { byRole } from '../suite.js';
@@ -47,6 +47,25 @@ function uncoalescedDiffers(ctx: BenchContext, spec: TesseraSpec): boolean {
   const off = spec.kernel.compile(spec.args, { ...compileOptions, coalesce: false });
   return on.wgsl !== off.wgsl;
 }
+
+/**
+ * A hand-written copy of `floats` f32 with `perWorkgroup` of them per
+ * workgroup (perWorkgroup / 16 invocations, 4 contiguous vec4s each): the grid
+ * of a kernel whose programs each handle one block (a row of softmax, a
+ * BLOCK_SIZE of vector add). Beside the copy ceiling it shows what that grid
+ * alone costs on the device (per-workgroup overhead), before any math.
+ */
+export function gridCopyWorkload(ctx: BenchContext, floats: number, perWorkgroup: number): Workload {
+  const shape = { workgroup: Math.max(1, perWorkgroup / 16), vecs: 4, order: 'contiguous' } as const;
+  return copyWorkload(ctx.device, ctx.timer, floats, shape, {
+    name: `copy with the kernel's grid, ${perWorkgroup} f32 per workgroup (hand-written, ${describeCopyShape(shape)})`,
+    role: 'baseline',
+  });
+}
+
+/** Note for a section with a gridCopyWorkload row. */
+export const GRID_COPY_NOTE =
+  "The copy with the kernel's grid moves the same bytes with as many workgroups as the kernel: its % of copy bounds what a kernel of that grid can reach on this device.";
 
 /** The copy ceiling for `floats` f32 and the FMA ceiling, to interleave with a suite's kernels. */
 export function ceilingWorkloads(ctx: BenchContext, floats: number): Workload[] {

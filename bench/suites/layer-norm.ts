@@ -12,6 +12,8 @@ import { measureWorkloads, tfjsOf, type BenchCandidate, type Suite, type Workloa
 import { tfjsLayerNorm, timeTfjsOnce } from '../tfjs.js';
 import {
   ceilingWorkloads,
+  gridCopyWorkload,
+  GRID_COPY_NOTE,
   checkRow,
   coalescingTarget,
   copyTarget,
@@ -79,13 +81,14 @@ export const layerNormSuite: Suite = {
         if (inputs) Object.values(inputs).forEach((t) => t.dispose());
       },
     };
-    const measured = await measureWorkloads(ctx, [...ceilingWorkloads(ctx, rows * cols), own]);
+    const measured = await measureWorkloads(ctx, [...ceilingWorkloads(ctx, rows * cols), gridCopyWorkload(ctx, rows * cols, cols), own]);
     const ratios = ratiosOf(measured);
     return {
       sections: [
         kernelSection(`Layer norm forward, ${size}`, measured, [
           'Bytes: the minimum (1 read of X + 1 write of Y per element, plus W, B, Mean, Rstd); the Triton-style kernel reads X three times.',
           `FLOPs: 8 per element. Tessera BLOCK_SIZE=${block}. tfjs has no fused layer norm: it is tf.moments then tf.batchNorm (several programs).`,
+          GRID_COPY_NOTE,
           ...(tfjs ? [] : [`TensorFlow.js not measured: ${'problem' in ctx.tfjs ? ctx.tfjs.problem : ''}`]),
         ]),
       ],

@@ -10,6 +10,8 @@ import { measureWorkloads, tfjsOf, type BenchCandidate, type Suite, type Workloa
 import { timeTfjsOnce } from '../tfjs.js';
 import {
   ceilingWorkloads,
+  gridCopyWorkload,
+  GRID_COPY_NOTE,
   checkRow,
   coalescingTarget,
   copyTarget,
@@ -78,7 +80,7 @@ export const softmaxSuite: Suite = {
         ax?.dispose();
       },
     };
-    const measured = await measureWorkloads(ctx, [...ceilingWorkloads(ctx, rows * cols), own]);
+    const measured = await measureWorkloads(ctx, [...ceilingWorkloads(ctx, rows * cols), gridCopyWorkload(ctx, rows * cols, cols), own]);
     const ratios = ratiosOf(measured);
     const vsTfjs = ratios.vsTfjs;
     return {
@@ -86,6 +88,7 @@ export const softmaxSuite: Suite = {
         kernelSection(`Fused softmax, ${size}`, measured, [
           'Bytes: 1 read + 1 write of 4 bytes per element; FLOPs: 5 per element (max, subtract, exp, add, divide).',
           'One program per row, BLOCK_SIZE = 1024 (the whole row is one tile).',
+          GRID_COPY_NOTE,
           ...(tfjs ? [] : [`TensorFlow.js not measured: ${'problem' in ctx.tfjs ? ctx.tfjs.problem : ''}`]),
         ]),
       ],

@@ -11,6 +11,8 @@ import { measureWorkloads, tfjsOf, type BenchCandidate, type Suite, type Workloa
 import { timeTfjsOnce } from '../tfjs.js';
 import {
   ceilingWorkloads,
+  gridCopyWorkload,
+  GRID_COPY_NOTE,
   coalescingTarget,
   copyTarget,
   kernelSection,
@@ -98,12 +100,13 @@ export const vectorAddSuite: Suite = {
         ay?.dispose();
       },
     };
-    const measured = await measureWorkloads(ctx, [...ceilingWorkloads(ctx, n), own]);
+    const measured = await measureWorkloads(ctx, [...ceilingWorkloads(ctx, n), gridCopyWorkload(ctx, n, VECTOR_ADD_BLOCK), own]);
     const ratios = ratiosOf(measured);
     return {
       sections: [
         kernelSection(`Vector add, ${n} f32`, measured, [
           `Bytes: 2 reads + 1 write of 4 bytes per element; FLOPs: 1 per element. Tessera BLOCK_SIZE=${VECTOR_ADD_BLOCK}.`,
+          GRID_COPY_NOTE,
           ...(tfjs ? [] : [`TensorFlow.js not measured: ${'problem' in ctx.tfjs ? ctx.tfjs.problem : ''}`]),
         ]),
       ],

@@ -27,6 +27,15 @@ export interface CodegenLimits {
   readonly workgroupStorageBytes: number;
 }
 
+/**
+ * How reductions may use subgroup operations: not at all; with subgroups of
+ * any size (partials combined through scratch); or 'whole-workgroup', when the
+ * adapter's smallest subgroup is at least the workgroup, so one subgroup holds
+ * every invocation and a subgroup operation alone reduces across the
+ * workgroup, with no workgroup memory and no barrier.
+ */
+export type SubgroupUse = 'none' | 'any-size' | 'whole-workgroup';
+
 /** An access that bounds checking watches; its id in WGSL is its index + 1. */
 export interface AccessSite {
   readonly kind: 'load' | 'store';
@@ -60,8 +69,8 @@ export class Emitter implements ThreadIndexNamer {
     readonly kernel: KernelIR,
     readonly limits: CodegenLimits,
     readonly boundsCheck = false,
-    /** The device has the `subgroups` feature and the compile allows it. */
-    readonly subgroups = false,
+    /** Whether reductions may use subgroup operations (the device has the `subgroups` feature and the compile allows it). */
+    readonly subgroups: SubgroupUse = 'none',
   ) {
     this.vectorBindings = boundsCheck ? new Set() : vectorizedBindings(kernel);
   }

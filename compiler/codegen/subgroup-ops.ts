@@ -13,7 +13,11 @@
 //    combines all words itself instead.
 //
 // The subgroup size is the `subgroup_size` builtin, read at run time: no size
-// is assumed. Only whole-workgroup reductions take this path: when several
+// is assumed. The one exception is a workgroup no larger than the adapter's
+// smallest subgroup (subgroupMinSize, known at compile time): its invocations
+// are all in one subgroup, so step 1 alone gives every invocation the total,
+// with no scratch and no barrier. On a CPU-backed device, where a barrier is a
+// switch between fibers, that is most of a reduction's cost. Only whole-workgroup reductions take this path: when several
 // reductions share a workgroup (a 2D tile reduced along one axis), nothing says
 // which of them a subgroup's lanes belong to, so those use the barrier tree.
 
@@ -29,7 +33,7 @@ const SUBGROUP_FN = { sum: 'subgroupAdd', max: 'subgroupMax', min: 'subgroupMin'
 
 /** Can this reduction (along an axis spread over `threads` invocations) use subgroup ops? */
 export function subgroupReductionApplies(e: Emitter, op: Extract<Op, { kind: 'reduce' } | { kind: 'argReduce' }>, threads: number, dtype: DType): op is ReduceOp {
-  return e.subgroups && op.kind === 'reduce' && threads === e.workgroupSize && threads > 1 && dtype !== 'bool';
+  return e.subgroups !== 'none' && op.kind === 'reduce' && threads === e.workgroupSize && threads > 1 && dtype !== 'bool';
 }
 
 /** Combine the partials (one WGSL variable per result slot) across the workgroup; returns the result slots. */
@@ -41,6 +45,13 @@ export function emitSubgroupReduce(e: Emitter, op: ReduceOp, partials: readonly 
   const identity = reduceIdentity(op.op, dtype);
   const id = op.result.id;
   const scalarResult = op.result.type.shape.length === 0;
+  const resultName = (slot: number): string => valueName(op.result, scalarResult ? null : slot);
+  if (e.subgroups === 'whole-workgroup') {
+    return partials.map((p, slot) => {
+      e.line(`let ${resultName(slot)}: ${vt} = ${fn}(${p});`);
+      return resultName(slot);
+    });
+  }
   const capacity = Math.floor(e.scratchCapacityBytes / 4);
   const perRound = Math.max(1, Math.min(partials.length, Math.floor(capacity / w)));
   e.needScratch(perRound * w, op.span, `tl.${op.op} across ${w} invocations`);
@@ -63,7 +74,7 @@ export function emitSubgroupReduce(e: Emitter, op: ReduceOp, partials: readonly 
       // Loop bounds shifted by an opaque zero: LLVM-based drivers would
       // unroll a constant trip count into w copies, JIT time per reduction.
       e.line(`for (var j: u32 = sg_id; j < (${w}u >> ${e.opaqueZero}); j += sg_size) { ${lanes} = ${combineExpr(op.op, lanes, word('j'))}; }`);
-      const name = valueName(op.result, scalarResult ? null : slot);
+      const name = resultName(slot);
       e.line(`var ${name}: ${vt} = ${fn}(${lanes});`);
       e.open(`if (!${full}) {`);
       e.line(`${name} = ${identity};`);

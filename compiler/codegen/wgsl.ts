@@ -6,7 +6,7 @@
 
 import type { BufferBinding, CompiledKernel, KernelManifest, UniformField } from '../../runtime/manifest.js';
 import type { KernelIR } from '../ir/ops.js';
-import { Emitter, type CodegenLimits } from './emitter.js';
+import { Emitter, type CodegenLimits, type SubgroupUse } from './emitter.js';
 import { emitOps } from './op-table.js';
 import { f32SpecialDeclaration, wgslType } from './wgsl-types.js';
 
@@ -17,7 +17,7 @@ export const defaultLimits: CodegenLimits = { workgroupStorageBytes: 16384 };
 /** The extra buffer binding of bounds checking; `$` keeps it apart from kernel parameters. */
 export const BOUNDS_PARAM = '$bounds';
 
-export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLimits, boundsCheck = false, subgroups = false): CompiledKernel {
+export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLimits, boundsCheck = false, subgroups: SubgroupUse = 'none'): CompiledKernel {
   const e = new Emitter(kernel, limits, boundsCheck, subgroups);
   emitOps(e, kernel.body.ops);
 

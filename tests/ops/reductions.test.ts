@@ -145,6 +145,9 @@ for (const subgroups of [true, false]) {
       [256, 32],
       [64, 256],
       [1, 32],
+      // At most the smallest subgroup (8 on lavapipe): one subgroup operation, no barrier.
+      [1024, 8],
+      [256, 4],
     ] as const) {
       const opts = { subgroups, ...(invocations ? { invocations } : {}) };
       it(`sum max min argmax argmin, f32 / i32 / u32 (BLOCK=${BLOCK}, invocations=${invocations ?? 'default'})`, async () => {
@@ -179,6 +182,9 @@ for (const subgroups of [true, false]) {
             // A 1D reduction spans the whole workgroup: the subgroup path applies.
             if (subgroups) expect(compiled.wgsl).toMatch(/subgroupAdd\(|subgroupMax\(/);
             else expect(compiled.wgsl).not.toContain('subgroup');
+            const wg = compiled.manifest.workgroupSize;
+            const oneSubgroup = subgroups && wg <= (device.adapterInfo.subgroupMinSize ?? 0);
+            expect(compiled.manifest.specializationKey.includes('[subgroups=workgroup]')).toBe(oneSubgroup);
             const got =
               dtype === 'f32'
                 ? await readF32(out)
