@@ -73,9 +73,10 @@ export interface CompileOptions {
    */
   readonly subgroups?: boolean;
   /**
-   * The device's largest subgroup size (adapter info subgroupMaxSize). Only
-   * tunes the default workgroup of kernels with reductions; generated code
-   * reads the real size from the subgroup_size builtin.
+   * The device's largest subgroup size (adapter info subgroupMaxSize). Tunes
+   * the default workgroup of kernels with reductions, and the size
+   * cooperative loads of replicated tiles are generated for (they check the
+   * real size, the subgroup_size builtin, at run time and fall back).
    */
   readonly subgroupSize?: number;
   /** Features of the target device (the runtime passes device.features); subgroup ops need 'subgroups'. */
@@ -149,12 +150,13 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     (options.checkBounds ? '[bounds-checked]' : '') +
     (options.coalesce === false ? '[uncoalesced]' : '') +
     (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
-    // The subgroup size only picks the default workgroup size, which [wg=] records.
     (subgroups ? '[subgroups]' : '') +
+    // Cooperative loads (codegen/cooperative-load.ts) are generated for this subgroup size.
+    (subgroups && options.subgroupSize !== undefined ? `[sg=${options.subgroupSize}]` : '') +
     (options.dotStrategy && options.dotStrategy !== 'workgroup' ? `[dot=${options.dotStrategy}]` : '');
   ir = { ...ir, specializationKey: key };
   const final = ir;
-  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, subgroups));
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, subgroups, subgroups ? options.subgroupSize : undefined));
   return { ...compiled, ir };
 }
 

@@ -62,6 +62,8 @@ export class Emitter implements ThreadIndexNamer {
     readonly boundsCheck = false,
     /** The device has the `subgroups` feature and the compile allows it. */
     readonly subgroups = false,
+    /** The subgroup size generated code is specialized for (cooperative-load.ts checks it at run time). */
+    readonly subgroupSize?: number,
   ) {
     this.vectorBindings = boundsCheck ? new Set() : vectorizedBindings(kernel);
   }
