@@ -19,12 +19,21 @@ export const MATMUL_SIZES: readonly (readonly [number, number, number])[] = [
  * strategy. Kept few: on a software device each takes seconds to JIT-compile
  * and to run at these sizes (larger register micro-tiles, e.g. 128 x 64 x 8
  * on 64 invocations, took 30-90 s to JIT on lavapipe, as did 64 x 64 x 32 on
- * 64 invocations with vec4 operand loads (99 s), so they are left out).
+ * 64 invocations with vec4 operand loads (99 s), and BLOCK_SIZE_K 16 with
+ * BLOCK_SIZE_M 8 took 18-22 s and ran 1.7x slower than BLOCK_SIZE_K 8, so
+ * they are left out).
+ *
+ * The first three give each invocation 8 rows x 4 columns with BLOCK_SIZE_M
+ * 8: every invocation then holds the whole a tile, which the subgroup's lanes
+ * load cooperatively (compiler/codegen/cooperative-load.ts); on lavapipe that
+ * halves the loads per fma and they win. 64 x 64 on 64 invocations (8 x 8 per
+ * invocation, a not replicated) was the winner before them.
  */
 export const MATMUL_CONFIGS: readonly AutotuneConfig[] = [
+  { constexprs: { BLOCK_SIZE_M: 8, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 16, dotStrategy: 'registers' },
+  { constexprs: { BLOCK_SIZE_M: 8, BLOCK_SIZE_N: 128, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 32, dotStrategy: 'registers' },
+  { constexprs: { BLOCK_SIZE_M: 8, BLOCK_SIZE_N: 32, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 8, dotStrategy: 'registers' },
   { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 64, dotStrategy: 'registers' },
-  { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 16, GROUP_SIZE_M: 8 }, invocations: 64, dotStrategy: 'registers' },
-  { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 128, dotStrategy: 'registers' },
   { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 16, GROUP_SIZE_M: 8 }, invocations: 128, dotStrategy: 'workgroup' },
   // Over 32 KiB of workgroup memory (the default limit is 16 KiB): pruned before compiling.
   { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 128, BLOCK_SIZE_K: 32, GROUP_SIZE_M: 8 }, invocations: 256, dotStrategy: 'workgroup' },
