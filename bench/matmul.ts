@@ -82,16 +82,21 @@ export function verifyMatmulSample(what: string, c: ArrayLike<number>, a: ArrayL
   }
 }
 
-/** Why targets are missed on this device (measured; shown under the suite's table). */
+/** What bounds matmul on this device, measured (shown under the suite's table, also where targets are missed). */
 export const MATMUL_WHY_MISSED: readonly string[] = [
-  '- The device is a CPU (lavapipe, 8-wide SIMD): every load an invocation makes from a',
-  '  computed address is a gather. Even the hand-written kernel stays well under 30% of the',
-  '  FMA ceiling here (see its row); matmul on this device is bound by loads, not fmas.',
-  "- The hand-written kernel uses vec4 loads (it assumes row-major, K and N multiples of 4).",
-  '  Tessera\'s tutorial kernel takes strides at run time; the launch specializes',
-  '  `stride_ak == 1`, `stride_bn == 1` as constants and M, N, K, row strides as multiples',
-  '  of 16 (as Triton does), so axis-info proves its operand rows contiguous and aligned and',
-  '  the dot loads them as vec4s too. What remains is index math per slot and masks.',
-  '- Larger register micro-tiles (e.g. 16 x 8 outputs per invocation) cut loads per fma but',
-  '  took 30-90 s to JIT-compile on lavapipe, too slow to autotune within the benchmark.',
+  '- lavapipe runs 8 invocations as the lanes of 256-bit SIMD, and Mesa 25.0 treats only',
+  '  addresses built from constants and uniforms as uniform: every load in the K loop is',
+  '  carried out lane by lane and component by component (a bounds check, a branch, a scalar',
+  '  load), so a vec4 load costs 32 scalar loads per subgroup. Matmul here is bound by those',
+  '  loads, not by fmas. The hand-written kernel (8 x 4 per invocation) issues, per k and',
+  '  subgroup, 64 lane-loads of A (8 rows, the same in every lane) and 32 of B for 32 vector',
+  '  fmas: 18-21% of the FMA ceiling.',
+  '- Tessera\'s winning configs (BLOCK_SIZE_M 8, 8 x 4 outputs per invocation) hold the whole',
+  '  A tile in every invocation, so the lanes share its loads (cooperative loads with',
+  '  subgroupBroadcast): 8 lane-loads of A per k instead of 64, B unchanged. Hand edits of the',
+  '  generated WGSL measured 1.9x less CPU per product for that; the rest of the loop is B.',
+  '- B cannot be shared (each lane needs its own columns) and its loads are already one per',
+  '  element; 16 rows per invocation (half the B loads per fma) measured no faster here and',
+  '  took 11-21 s to JIT. The K-edge masks on B (always true when BLOCK_SIZE_K divides K)',
+  '  cost ~15% (hand edit without them); proving them true needs range analysis of the loop.',
 ];
