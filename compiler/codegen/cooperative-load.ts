@@ -26,7 +26,9 @@
 // (`sg_size == S` and `subgroupAdd(1u) == S`, the same in every lane of a
 // subgroup), and a subgroup that fails the check loads every unit itself, as
 // without this path. On lavapipe sg_size is a constant and the size half of
-// the check folds away.
+// the check folds away. WGSL also wants subgroup builtins in control flow its
+// uniformity analysis sees as uniform, so loads under a non-uniform if or loop
+// (Emitter.nonUniformControl) keep the plain path.
 
 import type { Op } from '../ir/ops.js';
 import type { DType } from '../ir/types.js';
@@ -56,7 +58,8 @@ export function isReplicated(view: View): boolean {
  */
 export function cooperativeLoadApplies(e: Emitter, op: LoadOp, count: number, width: number): boolean {
   const size = e.subgroupSize;
-  if (!e.subgroups || e.boundsCheck || size === undefined || size < 2) return false;
+  // WGSL rejects subgroup builtins where its uniformity analysis sees non-uniform control flow.
+  if (!e.subgroups || e.boundsCheck || size === undefined || size < 2 || e.nonUniformControl > 0) return false;
   if (op.result.type.shape.length === 0 || !BROADCASTABLE.has(e.dtype(op.result))) return false;
   if (count / width < 2 || count % width !== 0) return false;
   return isReplicated(e.view(op.result));
