@@ -19,12 +19,21 @@ export const MATMUL_SIZES: readonly (readonly [number, number, number])[] = [
  * strategy. Kept few: on a software device each takes seconds to JIT-compile
  * and to run at these sizes (larger register micro-tiles, e.g. 128 x 64 x 8
  * on 64 invocations, took 30-90 s to JIT on lavapipe, as did 64 x 64 x 32 on
- * 64 invocations with vec4 operand loads (99 s), so they are left out).
+ * 64 invocations with vec4 operand loads (99 s), and BLOCK_SIZE_K 16 with
+ * BLOCK_SIZE_M 8 took 18-22 s and ran 1.7x slower than BLOCK_SIZE_K 8, so
+ * they are left out).
+ *
+ * The first three give each invocation 8 rows x 4 columns with BLOCK_SIZE_M
+ * 8: every invocation then holds the whole a tile, which the subgroup's lanes
+ * load cooperatively (compiler/codegen/cooperative-load.ts); on lavapipe that
+ * halves the loads per fma and they win. 64 x 64 on 64 invocations (8 x 8 per
+ * invocation, a not replicated) was the winner before them.
  */
 export const MATMUL_CONFIGS: readonly AutotuneConfig[] = [
+  { constexprs: { BLOCK_SIZE_M: 8, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 16, dotStrategy: 'registers' },
+  { constexprs: { BLOCK_SIZE_M: 8, BLOCK_SIZE_N: 128, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 32, dotStrategy: 'registers' },
+  { constexprs: { BLOCK_SIZE_M: 8, BLOCK_SIZE_N: 32, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 8, dotStrategy: 'registers' },
   { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 64, dotStrategy: 'registers' },
-  { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 16, GROUP_SIZE_M: 8 }, invocations: 64, dotStrategy: 'registers' },
-  { constexprs: { BLOCK_SIZE_M: 64, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 8, GROUP_SIZE_M: 8 }, invocations: 128, dotStrategy: 'registers' },
   { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 64, BLOCK_SIZE_K: 16, GROUP_SIZE_M: 8 }, invocations: 128, dotStrategy: 'workgroup' },
   // Over 32 KiB of workgroup memory (the default limit is 16 KiB): pruned before compiling.
   { constexprs: { BLOCK_SIZE_M: 128, BLOCK_SIZE_N: 128, BLOCK_SIZE_K: 32, GROUP_SIZE_M: 8 }, invocations: 256, dotStrategy: 'workgroup' },
@@ -73,16 +82,21 @@ export function verifyMatmulSample(what: string, c: ArrayLike<number>, a: ArrayL
   }
 }
 
-/** Why targets are missed on this device (measured; shown under the suite's table). */
+/** What bounds matmul on this device, measured (shown under the suite's table, also where targets are missed). */
 export const MATMUL_WHY_MISSED: readonly string[] = [
-  '- The device is a CPU (lavapipe, 8-wide SIMD): every load an invocation makes from a',
-  '  computed address is a gather. Even the hand-written kernel stays well under 30% of the',
-  '  FMA ceiling here (see its row); matmul on this device is bound by loads, not fmas.',
-  "- The hand-written kernel uses vec4 loads (it assumes row-major, K and N multiples of 4).",
-  '  Tessera\'s tutorial kernel takes strides at run time; the launch specializes',
-  '  `stride_ak == 1`, `stride_bn == 1` as constants and M, N, K, row strides as multiples',
-  '  of 16 (as Triton does), so axis-info proves its operand rows contiguous and aligned and',
-  '  the dot loads them as vec4s too. What remains is index math per slot and masks.',
-  '- Larger register micro-tiles (e.g. 16 x 8 outputs per invocation) cut loads per fma but',
-  '  took 30-90 s to JIT-compile on lavapipe, too slow to autotune within the benchmark.',
+  '- lavapipe runs 8 invocations as the lanes of 256-bit SIMD, and Mesa 25.0 treats only',
+  '  addresses built from constants and uniforms as uniform: every load in the K loop is',
+  '  carried out lane by lane and component by component (a bounds check, a branch, a scalar',
+  '  load), so a vec4 load costs 32 scalar loads per subgroup. Matmul here is bound by those',
+  '  loads, not by fmas. The hand-written kernel (8 x 4 per invocation) issues, per k and',
+  '  subgroup, 64 lane-loads of A (8 rows, the same in every lane) and 32 of B for 32 vector',
+  '  fmas: 18-21% of the FMA ceiling.',
+  '- Tessera\'s winning configs (BLOCK_SIZE_M 8, 8 x 4 outputs per invocation) hold the whole',
+  '  A tile in every invocation, so the lanes share its loads (cooperative loads with',
+  '  subgroupBroadcast): 8 lane-loads of A per k instead of 64, B unchanged. Hand edits of the',
+  '  generated WGSL measured 1.9x less CPU per product for that; the rest of the loop is B.',
+  '- B cannot be shared (each lane needs its own columns) and its loads are already one per',
+  '  element; 16 rows per invocation (half the B loads per fma) measured no faster here and',
+  '  took 11-21 s to JIT. The K-edge masks on B (always true when BLOCK_SIZE_K divides K)',
+  '  cost ~15% (hand edit without them); proving them true needs range analysis of the loop.',
 ];

@@ -73,9 +73,10 @@ export interface CompileOptions {
    */
   readonly subgroups?: boolean;
   /**
-   * The device's largest subgroup size (adapter info subgroupMaxSize). Only
-   * tunes the default workgroup of kernels with reductions; generated code
-   * reads the real size from the subgroup_size builtin.
+   * The device's largest subgroup size (adapter info subgroupMaxSize). Tunes
+   * the default workgroup of kernels with reductions, and the size
+   * cooperative loads of replicated tiles are generated for (they check the
+   * real size, the subgroup_size builtin, at run time and fall back).
    */
   readonly subgroupSize?: number;
   /**
@@ -170,13 +171,15 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     (options.checkBounds ? '[bounds-checked]' : '') +
     (options.coalesce === false ? '[uncoalesced]' : '') +
     (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
-    // The subgroup sizes and the software flag only pick default tunables,
-    // which [wg=] records, and whether one subgroup spans the workgroup.
+    // The subgroup sizes and the software flag pick default tunables, which
+    // [wg=] records, and whether one subgroup spans the workgroup.
     (subgroupUse === 'any-size' ? '[subgroups]' : subgroupUse === 'whole-workgroup' ? '[subgroups=workgroup]' : '') +
+    // Cooperative loads (codegen/cooperative-load.ts) are generated for this subgroup size.
+    (subgroups && options.subgroupSize !== undefined ? `[sg=${options.subgroupSize}]` : '') +
     (options.dotStrategy && options.dotStrategy !== 'workgroup' ? `[dot=${options.dotStrategy}]` : '');
   ir = { ...ir, specializationKey: key };
   const final = ir;
-  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, subgroupUse));
+  const compiled = internalErrorsAt('codegen', () => generateWgsl(final, options.limits ?? defaultLimits, options.checkBounds ?? false, subgroupUse, subgroups ? options.subgroupSize : undefined));
   return { ...compiled, ir };
 }
 

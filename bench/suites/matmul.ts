@@ -189,7 +189,7 @@ export const matmulSuite: Suite = {
         ...(tfjsProblem ? [`TensorFlow.js not measured: ${tfjsProblem}`] : []),
         '',
         ...results.flatMap((r) => [`Winning config at ${r.size}: ${r.config}. Autotuning:`, '', '```', r.summary, '```', '']),
-        'Where the targets are missed, why (measured on this device):',
+        'What bounds matmul on this device, and why a target is missed where it is (measured):',
         '',
         ...MATMUL_WHY_MISSED,
       ],

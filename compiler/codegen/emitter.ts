@@ -64,6 +64,11 @@ export class Emitter implements ThreadIndexNamer {
   readonly vectorBindings: ReadonlySet<number>;
   /** Set when emitted code calls subgroup builtins (the module then enables `subgroups`). */
   subgroupsUsed = false;
+  /**
+   * How many enclosing ifs and loops WGSL's uniformity analysis sees as
+   * non-uniform; subgroup builtins (cooperative-load.ts) need it to be 0.
+   */
+  nonUniformControl = 0;
 
   constructor(
     readonly kernel: KernelIR,
@@ -71,6 +76,8 @@ export class Emitter implements ThreadIndexNamer {
     readonly boundsCheck = false,
     /** Whether reductions may use subgroup operations (the device has the `subgroups` feature and the compile allows it). */
     readonly subgroups: SubgroupUse = 'none',
+    /** The subgroup size generated code is specialized for (cooperative-load.ts checks it at run time). */
+    readonly subgroupSize?: number,
   ) {
     this.vectorBindings = boundsCheck ? new Set() : vectorizedBindings(kernel);
   }
@@ -215,6 +222,11 @@ export class Emitter implements ThreadIndexNamer {
    * it controls contain barriers: invocation 0 publishes its value (every
    * invocation computed the same scalar) and workgroupUniformLoad reads it back.
    */
+  /** Will uniformScalar(v, controlled) give an expression WGSL sees as uniform? */
+  controlIsUniform(values: readonly Value[], controlled: readonly Block[]): boolean {
+    return values.every((v) => this.get(v).uniform) || controlled.some(containsBarrier);
+  }
+
   uniformScalar(v: Value, controlled: readonly Block[]): string {
     const e = this.get(v);
     const expr = e.slots[0] ?? '';

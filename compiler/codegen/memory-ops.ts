@@ -12,6 +12,7 @@
 import type { Op, Value, VectorAccess } from '../ir/ops.js';
 import type { Emitter } from './emitter.js';
 import { valueName } from './op-table.js';
+import { cooperativeLoadApplies, emitCooperativeLoad } from './cooperative-load.js';
 import { ownerPredicate } from './views.js';
 import { literal, wgslType } from './wgsl-types.js';
 
@@ -49,6 +50,12 @@ export function emitLoad(e: Emitter, op: LoadOp): void {
   const type = wgslType[dtype];
   const scalar = op.result.type.shape.length === 0;
   if (op.mask && !op.other) throw new Error('codegen: a masked load without other (the masking pass adds it)');
+  // A tile every invocation holds whole: subgroup lanes share the loading.
+  const vectorWidth = !scalar && vectorUsable(e, op.vector, b, count) && (!op.mask || op.vector.maskPerVector) ? op.vector.width : 1;
+  if (cooperativeLoadApplies(e, op, count, vectorWidth)) {
+    emitCooperativeLoad(e, op, b, count, vectorWidth);
+    return;
+  }
   if (!scalar && vectorUsable(e, op.vector, b, count)) {
     emitVectorLoad(e, op, b, count, op.vector);
     return;

@@ -162,6 +162,7 @@ function emitFor(e: Emitter, op: OpOf<'for'>): void {
   declareVars(e, op.results, op.inits);
   const [iv, ...args] = op.body.args;
   if (!iv) throw new Error('codegen: loop without induction variable');
+  const uniformLoop = e.controlIsUniform([op.lower, op.upper, op.step], [op.body]);
   const lower = e.uniformScalar(op.lower, [op.body]);
   const upper = e.uniformScalar(op.upper, [op.body]);
   const step = e.uniformScalar(op.step, [op.body]);
@@ -188,7 +189,9 @@ function emitFor(e: Emitter, op: OpOf<'for'>): void {
   });
   e.yieldTargets.push(op.results);
   e.resetComment();
+  if (!uniformLoop) e.nonUniformControl++;
   emitOps(e, op.body.ops);
+  if (!uniformLoop) e.nonUniformControl--;
   e.yieldTargets.pop();
   e.close();
   e.resetComment();
@@ -196,7 +199,9 @@ function emitFor(e: Emitter, op: OpOf<'for'>): void {
 
 function emitIf(e: Emitter, op: OpOf<'if'>): void {
   declareVars(e, op.results);
+  const uniformBranch = e.controlIsUniform([op.cond], [op.thenBlock, op.elseBlock]);
   const cond = e.uniformScalar(op.cond, [op.thenBlock, op.elseBlock]);
+  if (!uniformBranch) e.nonUniformControl++;
   e.yieldTargets.push(op.results);
   e.open(`if (${cond}) {`);
   e.resetComment();
@@ -209,6 +214,7 @@ function emitIf(e: Emitter, op: OpOf<'if'>): void {
   }
   e.close();
   e.yieldTargets.pop();
+  if (!uniformBranch) e.nonUniformControl--;
   e.resetComment();
   // Results are vars; bindings of pointer results follow the then-branch.
   op.results.forEach((r, k) => {

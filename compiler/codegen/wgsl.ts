@@ -17,8 +17,8 @@ export const defaultLimits: CodegenLimits = { workgroupStorageBytes: 16384 };
 /** The extra buffer binding of bounds checking; `$` keeps it apart from kernel parameters. */
 export const BOUNDS_PARAM = '$bounds';
 
-export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLimits, boundsCheck = false, subgroups: SubgroupUse = 'none'): CompiledKernel {
-  const e = new Emitter(kernel, limits, boundsCheck, subgroups);
+export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLimits, boundsCheck = false, subgroups: SubgroupUse = 'none', subgroupSize?: number): CompiledKernel {
+  const e = new Emitter(kernel, limits, boundsCheck, subgroups, subgroupSize);
   emitOps(e, kernel.body.ops);
 
   const buffers: BufferBinding[] = [];
