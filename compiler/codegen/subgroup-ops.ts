@@ -17,8 +17,10 @@
 // smallest subgroup (subgroupMinSize, known at compile time): its invocations
 // are all in one subgroup, so step 1 alone gives every invocation the total,
 // with no scratch and no barrier. On a CPU-backed device, where a barrier is a
-// switch between fibers, that is most of a reduction's cost. Only whole-workgroup reductions take this path: when several
-// reductions share a workgroup (a 2D tile reduced along one axis), nothing says
+// switch between fibers, that is most of a reduction's cost.
+//
+// Only whole-workgroup reductions take this path: when several reductions
+// share a workgroup (a 2D tile reduced along one axis), nothing says
 // which of them a subgroup's lanes belong to, so those use the barrier tree.
 
 import type { Op } from '../ir/ops.js';

@@ -110,16 +110,16 @@ function defaultInvocations(body: Block, elements: number, options: CoalescingOp
 }
 
 /**
- * Every cross-invocation step is a sum/max/min reduction of a 1D tile or of
- * a whole tile: in a workgroup that is one subgroup, each is a single
- * subgroup operation (codegen/subgroup-ops.ts), with no barrier. Arg
- * reductions, reshapes, dots and reductions along one axis of a 2D tile go
- * through workgroup memory.
+ * Every cross-invocation step is a sum/max/min reduction of a 1D tile: in a
+ * workgroup that is one subgroup, each is a single subgroup operation
+ * (codegen/subgroup-ops.ts), with no barrier. Arg reductions, reshapes (a
+ * reduction of a whole 2D tile flattens it first), dots and reductions along
+ * one axis of a 2D tile go through workgroup memory.
  */
 function reducesWithoutBarriers(block: Block): boolean {
   return block.ops.every((op) => {
     if (op.kind === 'argReduce' || op.kind === 'reshape' || op.kind === 'dot') return false;
-    if (op.kind === 'reduce' && op.operand.type.shape.length > 1 && op.result.type.shape.length > 0) return false;
+    if (op.kind === 'reduce' && op.operand.type.shape.length > 1) return false;
     return blocksOf(op).every(reducesWithoutBarriers);
   });
 }
