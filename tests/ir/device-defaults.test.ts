@@ -51,14 +51,23 @@ describe('defaults from the adapter', () => {
     expect(compileSource(rowSum, specs(4096), gpuLike).manifest.workgroupSize).toBe(128);
   });
 
-  it('leaves kernels without reductions and compiles without subgroups alone', () => {
+  it('gives a software adapter one contiguous run of four vec4s per invocation where no data crosses invocations', () => {
     const add = `function add(x, y, n, BLOCK) {
       const offs = tl.programId(0) * BLOCK + tl.arange(0, BLOCK);
       tl.store(y + offs, tl.load(x + offs, { mask: offs < n }), { mask: offs < n });
     }`;
-    expect(compileSource(add, args('*f32', '*f32', 'i32', 1024), lavapipeLike).manifest.workgroupSize).toBe(
-      compileSource(add, args('*f32', '*f32', 'i32', 1024)).manifest.workgroupSize,
-    );
+    const n16 = args('*f32', '*f32', 'i32', 1024).map((a, i) => (i === 2 && a.role === 'scalar' ? { ...a, divisibility: 16 } : a));
+    const software = compileSource(add, n16, lavapipeLike);
+    expect(software.ir.elementsPerInvocation).toBe(16);
+    expect(software.manifest.workgroupSize).toBe(64);
+    // Four vec4 loads and stores per invocation, at consecutive vec4 indices.
+    expect(software.wgsl.match(/= b0\[u32\(v\d+_\d+\) >> 2u\]/g)?.length).toBe(4);
+    const gpu = compileSource(add, n16, gpuLike);
+    expect(gpu.ir.elementsPerInvocation).toBe(4);
+    expect(gpu.manifest.workgroupSize).toBe(128);
+  });
+
+  it('leaves compiles without subgroups alone', () => {
     expect(compileSource(rowSum, specs(1024), { ...lavapipeLike, subgroups: false }).manifest.workgroupSize).toBe(
       compileSource(rowSum, specs(1024)).manifest.workgroupSize,
     );
