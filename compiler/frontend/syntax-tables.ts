@@ -47,6 +47,34 @@ export function isRightAssociative(image: string): boolean {
   return image === '**';
 }
 
+/**
+ * Precedence climbing over a flat `operand (operator operand)*` list, as the
+ * grammar parses binary expressions; `combine` builds one operation.
+ */
+export function climbBinary<E, O extends { readonly image: string }>(
+  operands: readonly E[],
+  operators: readonly O[],
+  combine: (operator: O, left: E, right: E) => E,
+): E {
+  let next = 0; // index of the next operator; operand `next` is the one before it
+  const climb = (minPrecedence: number): E => {
+    let left = operands[next];
+    if (left === undefined) throw new Error('binary expression without an operand');
+    for (
+      let op = operators[next];
+      op && binaryPrecedence(op.image) >= minPrecedence;
+      op = operators[next]
+    ) {
+      const precedence = binaryPrecedence(op.image);
+      next++;
+      const right = climb(isRightAssociative(op.image) ? precedence : precedence + 1);
+      left = combine(op, left, right);
+    }
+    return left;
+  };
+  return climb(0);
+}
+
 const assignOperators: Record<AssignOperator, true> = {
   '=': true,
   '+=': true,
@@ -83,6 +111,16 @@ export function unsupportedOperatorMessage(image: string): string {
     default:
       return `the operator '${image}' is not supported in kernels`;
   }
+}
+
+/** An object literal key's name: a name as written, a string's value, a number's canonical text. */
+export function keyText(token: { readonly image: string }): string {
+  const first = token.image[0];
+  if (first === "'" || first === '"') return unescapeString(token.image.slice(1, -1));
+  if (first !== undefined && /[\d.]/.test(first)) {
+    return String(Number(token.image.replace(/_/g, '')));
+  }
+  return token.image;
 }
 
 /** The value of a string or template literal body (quotes removed), with JS escapes decoded. */
