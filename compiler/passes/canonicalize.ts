@@ -9,7 +9,7 @@
 // axis-info).
 
 import { layoutsEqual, layoutToString } from '../ir/layout.js';
-import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
+import { blocksOf, operandsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { isPure, isSimple, rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
 import { sameType, typeToString, type DType, type Type } from '../ir/types.js';
@@ -48,27 +48,32 @@ function deadOps(body: Block): Set<Op> {
   const dead = new Set<Op>();
   for (;;) {
     const used = new Set<number>();
-    const collect = (block: Block): void => {
-      for (const op of block.ops) {
-        if (dead.has(op)) continue;
-        for (const v of operandsOf(op)) used.add(v.id);
-        blocksOf(op).forEach(collect);
-      }
-    };
-    collect(body);
-    let found = false;
-    const sweep = (block: Block): void => {
-      for (const op of block.ops) {
-        if (!dead.has(op) && isSimple(op) && isPure(op) && resultsOf(op).every((r) => !used.has(r.id))) {
-          dead.add(op);
-          found = true;
-        }
-        blocksOf(op).forEach(sweep);
-      }
-    };
-    sweep(body);
-    if (!found) return dead;
+    collectUses(body, dead, used);
+    if (!sweepUnused(body, dead, used)) return dead;
   }
+}
+
+/** Ids of the values that live (not dead) ops read. */
+function collectUses(block: Block, dead: ReadonlySet<Op>, used: Set<number>): void {
+  for (const op of block.ops) {
+    if (dead.has(op)) continue;
+    for (const v of operandsOf(op)) used.add(v.id);
+    for (const inner of blocksOf(op)) collectUses(inner, dead, used);
+  }
+}
+
+/** Adds the pure simple ops no live op reads to `dead`; true if it found any. */
+function sweepUnused(block: Block, dead: Set<Op>, used: ReadonlySet<number>): boolean {
+  let found = false;
+  for (const op of block.ops) {
+    // A pure simple op has exactly one result.
+    if (!dead.has(op) && isSimple(op) && isPure(op) && op.kind !== 'store' && !used.has(op.result.id)) {
+      dead.add(op);
+      found = true;
+    }
+    for (const inner of blocksOf(op)) if (sweepUnused(inner, dead, used)) found = true;
+  }
+  return found;
 }
 
 /** Attributes that distinguish two ops of one kind with the same operands. */
