@@ -8,7 +8,7 @@
 // has x's type is x (a stride specialized to 1 must not hide contiguity from
 // axis-info).
 
-import { layoutsEqual, layoutToString } from '../ir/layout.js';
+import { layoutsEqual, layoutToString, type Layout } from '../ir/layout.js';
 import { blocksOf, operandsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { isPure, isSimple, rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
@@ -172,6 +172,7 @@ function sameTypeAndLayout(x: Type, y: Type): boolean {
 class Canonicalizer extends Rewriter {
   private readonly consts = new Map<number, number | boolean>();
   private readonly scopes: Map<string, Value>[] = [new Map()];
+  private readonly layoutIds = new Map<string, number>();
 
   constructor(
     source: string,
@@ -186,8 +187,21 @@ class Canonicalizer extends Rewriter {
     const type = op.result.type;
     let operands = '';
     for (const v of operandsOf(op)) operands += `${this.get(v).id},`;
-    const layout = type.layout ? layoutToString(type.layout) : '';
-    return `${op.kind}|${attributes(op)}|${operands}|${typeToString(type)}${layout}`;
+    return `${op.kind}|${attributes(op)}|${operands}|${typeToString(type)}#${type.layout ? this.layoutId(type.layout) : ''}`;
+  }
+
+  /**
+   * A small number per distinct layout, so keys stay short (a key is hashed
+   * whole on every lookup, and a layout's text is most of it otherwise).
+   */
+  private layoutId(layout: Layout): number {
+    const text = layoutToString(layout);
+    let id = this.layoutIds.get(text);
+    if (id === undefined) {
+      id = this.layoutIds.size;
+      this.layoutIds.set(text, id);
+    }
+    return id;
   }
 
   private lookup(key: string): Value | undefined {
