@@ -74,12 +74,9 @@ export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLi
   }
   if (e.scratchWords > 0) header.push(`var<workgroup> scratch: array<u32, ${e.scratchWords}>;`);
   if (e.uniformCellUsed) header.push('var<workgroup> uniform_cell: u32;');
-  // The body as one string built by concatenation and flattened once (by
-  // the search below): Array.join would flatten each line, itself built by
-  // concatenation, into a copy of its own first.
-  const lines = e.lines();
-  let body = lines[0] ?? '';
-  for (let i = 1; i < lines.length; i++) body = `${body}\n${lines[i]}`;
+  // One join of the body: searching line by line would flatten every line
+  // (each is built by concatenation) a second time.
+  const body = e.lines().join('\n');
   if (body.includes('f32_special')) header.push(f32SpecialDeclaration);
   header.push(
     '',
