@@ -26,9 +26,10 @@ import { climbBinary, isAssignOperator, isBinaryOperator, keyText, unescapeStrin
 export function fastParseKernel(tokens: readonly IToken[], file: string, position: SourcePosition): KernelFunction | undefined {
   try {
     return new FastParser(tokens, file, position).kernel();
-  } catch (error) {
-    if (error === GIVE_UP) return undefined;
-    throw error;
+  } catch {
+    // GIVE_UP, or anything unexpected (a stack overflow on absurd nesting):
+    // the grammar decides, and reports.
+    return undefined;
   }
 }
 
