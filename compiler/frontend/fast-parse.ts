@@ -341,11 +341,7 @@ class FastParser {
       operands.push(this.unary());
     }
     if (operators.length === 0) return operands[0] ?? this.giveUp();
-    return climbBinary(operands, operators, (operator, left, right): Expr => {
-      const op = operator.image;
-      if (!isBinaryOperator(op)) throw GIVE_UP;
-      return { kind: 'binary', op, left, right, span: joinSpans(left.span, right.span) };
-    });
+    return climbBinary(operands, operators, binaryNode);
   }
 
   private unary(): Expr {
@@ -490,6 +486,12 @@ class FastParser {
   private giveUp(): never {
     throw GIVE_UP;
   }
+}
+
+function binaryNode(operator: IToken, left: Expr, right: Expr): Expr {
+  const op = operator.image;
+  if (!isBinaryOperator(op)) throw GIVE_UP;
+  return { kind: 'binary', op, left, right, span: joinSpans(left.span, right.span) };
 }
 
 function isAssignable(expr: Expr): boolean {

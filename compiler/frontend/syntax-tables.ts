@@ -56,23 +56,27 @@ export function climbBinary<E, O extends { readonly image: string }>(
   operators: readonly O[],
   combine: (operator: O, left: E, right: E) => E,
 ): E {
-  let next = 0; // index of the next operator; operand `next` is the one before it
-  const climb = (minPrecedence: number): E => {
-    let left = operands[next];
-    if (left === undefined) throw new Error('binary expression without an operand');
-    for (
-      let op = operators[next];
-      op && binaryPrecedence(op.image) >= minPrecedence;
-      op = operators[next]
-    ) {
-      const precedence = binaryPrecedence(op.image);
-      next++;
-      const right = climb(isRightAssociative(op.image) ? precedence : precedence + 1);
-      left = combine(op, left, right);
-    }
-    return left;
-  };
-  return climb(0);
+  return climb({ operands, operators, combine, next: 0 }, 0);
+}
+
+interface Climb<E, O> {
+  readonly operands: readonly E[];
+  readonly operators: readonly O[];
+  readonly combine: (operator: O, left: E, right: E) => E;
+  /** Index of the next operator; operand `next` is the one before it. */
+  next: number;
+}
+
+function climb<E, O extends { readonly image: string }>(c: Climb<E, O>, minPrecedence: number): E {
+  let left = c.operands[c.next];
+  if (left === undefined) throw new Error('binary expression without an operand');
+  for (let op = c.operators[c.next]; op && binaryPrecedence(op.image) >= minPrecedence; op = c.operators[c.next]) {
+    const precedence = binaryPrecedence(op.image);
+    c.next++;
+    const right = climb(c, isRightAssociative(op.image) ? precedence : precedence + 1);
+    left = c.combine(op, left, right);
+  }
+  return left;
 }
 
 const assignOperators: Record<AssignOperator, true> = {
