@@ -84,7 +84,7 @@ export class Emitter implements ThreadIndexNamer {
   }
 
   line(text: string): void {
-    this.out.push('  '.repeat(this.depth) + text);
+    this.out.push((indents[this.depth] ??= '  '.repeat(this.depth)) + text);
   }
 
   open(text: string): void {
@@ -223,6 +223,9 @@ export class Emitter implements ThreadIndexNamer {
     return this.out;
   }
 }
+
+/** Indentation by depth, made once per depth instead of per line. */
+const indents: string[] = [];
 
 /**
  * Only printable ASCII reaches the WGSL: no line breaks or other characters
