@@ -50,6 +50,8 @@ export class Emitter implements ThreadIndexNamer {
   private readonly layoutIds = new Map<string, { id: number; parent: BlockedLayout }>();
   private readonly usedThreadIndex = new Set<string>();
   private lastCommentLine = -1;
+  /** The kernel source split into lines, on the first comment that quotes one. */
+  private sourceLines: readonly string[] | undefined;
   /** Words of `scratch` any op needs (the array is sized to the maximum). */
   scratchWords = 0;
   uniformCellUsed = false;
@@ -98,7 +100,7 @@ export class Emitter implements ThreadIndexNamer {
   }
 
   line(text: string): void {
-    this.out.push('  '.repeat(this.depth) + text);
+    this.out.push((indents[this.depth] ??= '  '.repeat(this.depth)) + text);
   }
 
   open(text: string): void {
@@ -115,11 +117,9 @@ export class Emitter implements ThreadIndexNamer {
   sourceComment(span: Span): void {
     if (span.line === this.lastCommentLine) return;
     this.lastCommentLine = span.line;
-    const text = this.kernel.source.split(/\r\n|\r|\n/)[span.line - 1] ?? '';
-    // Only printable ASCII reaches the WGSL: no line breaks or other
-    // characters can end the comment early and inject code.
-    const safe = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
-    this.line(`// ${safe(span.file)}:${span.line}: ${safe(text.trim())}`);
+    this.sourceLines ??= this.kernel.source.split(/\r\n|\r|\n/);
+    const text = this.sourceLines[span.line - 1] ?? '';
+    this.line(`// ${printable(span.file)}:${span.line}: ${printable(text.trim())}`);
   }
 
   resetComment(): void {
@@ -243,6 +243,17 @@ export class Emitter implements ThreadIndexNamer {
   lines(): string[] {
     return this.out;
   }
+}
+
+/** Indentation by depth, made once per depth instead of per line. */
+const indents: string[] = [];
+
+/**
+ * Only printable ASCII reaches the WGSL: no line breaks or other characters
+ * can end a comment early and inject code.
+ */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
 /** The binding index of each buffer parameter: buffers are bound in parameter order. */

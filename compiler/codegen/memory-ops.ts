@@ -64,11 +64,12 @@ export function emitLoad(e: Emitter, op: LoadOp): void {
   for (let i = 0; i < count; i++) {
     const name = valueName(op.result, scalar ? null : i);
     const pointer = e.slotAt(op.ptr, i);
-    const read = e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`);
+    // The checked read exists (and registers its site) only with bounds checking on.
+    const read = e.boundsCheck ? e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`) : undefined;
     if (op.mask && op.other) {
       e.line(`var ${name}: ${type} = ${e.slotAt(op.other, i)};`);
-      e.line(`if (${e.slotAt(op.mask, i)}) { ${e.boundsCheck ? read : `${name} = ${elementRef(e, b, pointer)};`} }`);
-    } else if (e.boundsCheck) {
+      e.line(`if (${e.slotAt(op.mask, i)}) { ${read ?? `${name} = ${elementRef(e, b, pointer)};`} }`);
+    } else if (read !== undefined) {
       e.line(`var ${name}: ${type} = ${literal(0, dtype)};`);
       e.line(read);
     } else e.line(`let ${name}: ${type} = ${elementRef(e, b, pointer)};`);

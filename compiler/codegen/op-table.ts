@@ -26,17 +26,23 @@ export function valueName(v: Value, slot: number | null): string {
 export function defineSlots(e: Emitter, result: Value, exprs: readonly string[], uniform: boolean, binding?: number): void {
   const scalar = result.type.shape.length === 0;
   const type = wgslType[e.dtype(result)];
-  const slots = exprs.map((expr, i) => {
+  const slots: string[] = [];
+  for (let i = 0; i < exprs.length; i++) {
     const name = valueName(result, scalar ? null : i);
-    e.line(`let ${name}: ${type} = ${expr};`);
-    return name;
-  });
+    e.line(`let ${name}: ${type} = ${exprs[i]};`);
+    slots.push(name);
+  }
   e.set(result, { slots, uniform, ...(binding !== undefined ? { binding } : {}) });
 }
 
 function perSlot(e: Emitter, result: Value, operands: readonly Value[], f: (args: string[]) => string): void {
   const count = e.view(result).slots.length;
-  const exprs = Array.from({ length: count }, (_, i) => f(operands.map((o) => e.slotAt(o, i))));
+  const exprs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const args: string[] = [];
+    for (const o of operands) args.push(e.slotAt(o, i));
+    exprs.push(f(args));
+  }
   defineSlots(e, result, exprs, operands.every((o) => e.get(o).uniform));
 }
 

@@ -3,7 +3,7 @@
 // axis put back where the slice removed it, so blocked and slice tiles share
 // one slot enumeration, one coordinate formula and one owner test.
 
-import { blockedSlots, dimTilings, type BlockedLayout, type DimTiling, type Layout, type Slot } from '../ir/layout.js';
+import { blockedSlots, dimTilings, type BlockedLayout, type DimTiling, type Layout, type SliceLayout, type Slot } from '../ir/layout.js';
 import type { Type } from '../ir/types.js';
 
 export interface View {
@@ -16,16 +16,40 @@ export interface View {
   readonly slots: readonly Slot[];
 }
 
+const scalarView: View = { parent: null, shape: [], removed: null, dims: [], slots: [{ rep: [], elem: [] }] };
+
+/**
+ * The views made so far, by layout object and shape. A view depends on
+ * nothing else, and layouts and views are immutable; passes share one layout
+ * object among all the values they give it, so codegen computes the slots of
+ * each (layout, shape) once instead of for every op that looks at a value.
+ */
+const viewsByLayout = new WeakMap<Layout, Map<string, View>>();
+
 export function viewOf(type: Type): View {
-  const layout: Layout = type.layout ?? { kind: 'scalar' };
-  if (type.shape.length === 0 || layout.kind === 'scalar')
-    return { parent: null, shape: [], removed: null, dims: [], slots: [{ rep: [], elem: [] }] };
-  if (layout.kind === 'blocked') {
-    if (layout.threadsPerDim.length !== type.shape.length) throw new Error(`layout rank does not match shape rank`);
-    return { parent: layout, shape: type.shape, removed: null, dims: dimTilings(layout, type.shape), slots: blockedSlots(layout, type.shape) };
+  const layout = type.layout;
+  if (type.shape.length === 0 || layout === undefined || layout.kind === 'scalar') return scalarView;
+  let byShape = viewsByLayout.get(layout);
+  if (!byShape) {
+    byShape = new Map();
+    viewsByLayout.set(layout, byShape);
   }
-  const shape = [...type.shape.slice(0, layout.dim), 1, ...type.shape.slice(layout.dim)];
-  return { parent: layout.parent, shape, removed: layout.dim, dims: dimTilings(layout.parent, shape), slots: blockedSlots(layout.parent, shape) };
+  const shapeKey = type.shape.join(',');
+  let view = byShape.get(shapeKey);
+  if (!view) {
+    view = computeView(layout, type.shape);
+    byShape.set(shapeKey, view);
+  }
+  return view;
+}
+
+function computeView(layout: BlockedLayout | SliceLayout, shape: readonly number[]): View {
+  if (layout.kind === 'blocked') {
+    if (layout.threadsPerDim.length !== shape.length) throw new Error(`layout rank does not match shape rank`);
+    return { parent: layout, shape, removed: null, dims: dimTilings(layout, shape), slots: blockedSlots(layout, shape) };
+  }
+  const expanded = [...shape.slice(0, layout.dim), 1, ...shape.slice(layout.dim)];
+  return { parent: layout.parent, shape: expanded, removed: layout.dim, dims: dimTilings(layout.parent, expanded), slots: blockedSlots(layout.parent, expanded) };
 }
 
 /** Position of a slot in a view's slot list (the order blockedSlots produces). */

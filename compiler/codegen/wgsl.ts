@@ -74,13 +74,16 @@ export function generateWgsl(kernel: KernelIR, limits: CodegenLimits = defaultLi
   }
   if (e.scratchWords > 0) header.push(`var<workgroup> scratch: array<u32, ${e.scratchWords}>;`);
   if (e.uniformCellUsed) header.push('var<workgroup> uniform_cell: u32;');
-  if (e.lines().some((l) => l.includes('f32_special'))) header.push(f32SpecialDeclaration);
+  // One join of the body: searching line by line would flatten every line
+  // (each is built by concatenation) a second time.
+  const body = e.lines().join('\n');
+  if (body.includes('f32_special')) header.push(f32SpecialDeclaration);
   header.push(
     '',
     `@compute @workgroup_size(${kernel.workgroupSize})`,
     `fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) tid: u32${e.subgroupsUsed ? ', @builtin(subgroup_invocation_id) sg_id: u32, @builtin(subgroup_size) sg_size: u32' : ''}) {`,
   );
-  const wgsl = [...header, ...e.threadIndexDeclarations(), ...e.lines(), '}', ''].join('\n');
+  const wgsl = [...header, ...e.threadIndexDeclarations(), ...(e.lines().length ? [body] : []), '}', ''].join('\n');
 
   const manifest: KernelManifest = {
     kernelName: kernel.name,

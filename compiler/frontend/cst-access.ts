@@ -45,7 +45,9 @@ export function tokens(children: CstChildrenDictionary, key: string): IToken[] {
 }
 
 export function optionalNode(children: CstChildrenDictionary, key: string): CstNode | undefined {
-  return nodes(children, key)[0];
+  const elements = children[key];
+  if (elements) for (const element of elements) if (isNode(element)) return element;
+  return undefined;
 }
 
 export function requiredNode(children: CstChildrenDictionary, key: string): CstNode {
@@ -55,7 +57,9 @@ export function requiredNode(children: CstChildrenDictionary, key: string): CstN
 }
 
 export function optionalToken(children: CstChildrenDictionary, key: string): IToken | undefined {
-  return tokens(children, key)[0];
+  const elements = children[key];
+  if (elements) for (const element of elements) if (!isNode(element)) return element;
+  return undefined;
 }
 
 export function requiredToken(children: CstChildrenDictionary, key: string): IToken {
@@ -66,8 +70,8 @@ export function requiredToken(children: CstChildrenDictionary, key: string): ITo
 
 /** The one child of an alternation node (`statement`, `primaryExpression`). */
 export function onlyElement(children: CstChildrenDictionary): [string, CstElement] {
-  for (const [key, elements] of Object.entries(children)) {
-    const element = elements[0];
+  for (const key in children) {
+    const element = children[key]?.[0];
     if (element) return [key, element];
   }
   throw new Error('empty CST node');

@@ -14,6 +14,7 @@ import {
   UnterminatedComment,
   UnterminatedString,
 } from './lexer.js';
+import { fastParseKernel } from './fast-parse.js';
 import { describeToken } from './parser-messages.js';
 import { kernelParser } from './parser.js';
 import { spanAt, type SourcePosition } from './cst-access.js';
@@ -56,6 +57,19 @@ export function parseKernelAll(
   file = '<kernel>',
   options: ParseOptions = {},
 ): ParseResult {
+  return parseWith(source, file, options, true);
+}
+
+/** parseKernelAll without the fast path: the grammar parses every source (tests compare the two). */
+export function parseKernelAllWithGrammar(
+  source: string,
+  file = '<kernel>',
+  options: ParseOptions = {},
+): ParseResult {
+  return parseWith(source, file, options, false);
+}
+
+function parseWith(source: string, file: string, options: ParseOptions, fastPath: boolean): ParseResult {
   const position: SourcePosition = {
     lineOffset: options.lineOffset ?? 0,
     columnOffset: options.columnOffset ?? 0,
@@ -79,6 +93,13 @@ export function parseKernelAll(
   for (const token of lexed.groups[INVALID_GROUP] ?? []) {
     const span = at(token.startOffset, token.startOffset + 1);
     errors.push(new CompileError('syntax', invalidTokenMessage(token), span, frame));
+  }
+
+  // Most kernels are plain JavaScript the fast path builds the AST for
+  // directly; it gives up on anything else, which the grammar below handles.
+  if (fastPath && errors.length === 0) {
+    const kernel = fastParseKernel(lexed.tokens, file, position);
+    if (kernel) return { kernel, errors: [] };
   }
 
   const parser = kernelParser();

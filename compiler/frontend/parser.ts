@@ -12,6 +12,7 @@ import {
   EOF,
   EMPTY_ALT,
   tokenLabel,
+  type DSLMethodOpts,
   type IOrAlt,
   type IToken,
   type OrMethodOpts,
@@ -21,11 +22,12 @@ import * as T from './lexer.js';
 import { TypeGrammar } from './type-grammar.js';
 
 export class KernelParser extends TypeGrammar {
-  // The alternatives of the hottest ORs, built once (chevrotain's documented
-  // optimization: an inline array literal is re-allocated on every invocation).
-  private statementAlternatives: OrMethodOpts<unknown> | undefined;
-  private primaryAlternatives: OrMethodOpts<unknown> | undefined;
-  private callSuffixAlternatives: IOrAlt<unknown>[] | undefined;
+  // The alternatives of ORs and the bodies of OPTIONs and MANYs on the paths
+  // every statement and expression takes are built once per parser, as fields
+  // below their rules (chevrotain's documented optimization: an inline literal
+  // is re-allocated on every invocation, and each closure in it is a new
+  // function object; under tsx/esbuild's keepNames each one also costs a
+  // defineProperty call for its name).
 
   constructor() {
     super();
@@ -122,17 +124,20 @@ export class KernelParser extends TypeGrammar {
    * grammar expects after the loop (with a trailing `OPTION(',')` that would be
    * every list). Occurrence index 9 keeps clear of the calling rule's own DSL calls.
    */
-  private commaList(close: TokenType, what: string, first: () => void, rest: () => void): void {
-    this.OPTION9(() => {
+  private commaList(close: TokenType, what: string, first: () => void, rest: () => void): () => void {
+    const next: OrMethodOpts<unknown> = {
+      ERR_MSG: `${what} or ${tokenLabel(close)}`,
+      DEF: [{ ALT: rest }, { GATE: () => this.is(1, close), ALT: EMPTY_ALT() }],
+    };
+    const more = (): void => {
+      this.CONSUME9(T.Comma);
+      this.OR9(next);
+    };
+    const items = (): void => {
       first();
-      this.MANY9(() => {
-        this.CONSUME9(T.Comma);
-        this.OR9({
-          ERR_MSG: `${what} or ${tokenLabel(close)}`,
-          DEF: [{ ALT: rest }, { GATE: () => this.is(1, close), ALT: EMPTY_ALT() }],
-        });
-      });
-    });
+      this.MANY9(more);
+    };
+    return () => this.OPTION9(items);
   }
 
   // ---- entry -----------------------------------------------------------------------------
@@ -191,14 +196,16 @@ export class KernelParser extends TypeGrammar {
 
   public parameterList = this.RULE('parameterList', () => {
     this.CONSUME(T.LParen, { ERR_MSG: "expected '(' to start the parameter list" });
-    this.commaList(
-      T.RParen,
-      'a parameter',
-      () => this.SUBRULE(this.parameter),
-      () => this.SUBRULE2(this.parameter),
-    );
+    this.parameters();
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the parameter list" });
   });
+
+  private readonly parameters = this.commaList(
+    T.RParen,
+    'a parameter',
+    () => this.SUBRULE(this.parameter),
+    () => this.SUBRULE2(this.parameter),
+  );
 
   public parameter = this.RULE('parameter', () => {
     this.OPTION(() => this.CONSUME(T.DotDotDot, { LABEL: 'rest' }));
@@ -213,50 +220,56 @@ export class KernelParser extends TypeGrammar {
 
   public functionBody = this.RULE('functionBody', () => {
     this.CONSUME(T.LCurly, { ERR_MSG: "expected '{' to start the function body" });
-    this.MANY(() => this.SUBRULE(this.statement));
+    this.MANY(this.oneStatement);
     this.CONSUME(T.RCurly, { ERR_MSG: "expected '}' to close the function body" });
   });
 
   // ---- statements --------------------------------------------------------------------
 
   public statement = this.RULE('statement', () => {
-    this.OR(
-      (this.statementAlternatives ??= {
-        ERR_MSG: 'a statement',
-        IGNORE_AMBIGUITIES: true, // `{` starts a block, never an object literal
-        DEF: [
-          { ALT: () => this.SUBRULE(this.block) },
-          { ALT: () => this.SUBRULE(this.variableStatement) },
-          { ALT: () => this.SUBRULE(this.ifStatement) },
-          { ALT: () => this.SUBRULE(this.forStatement) },
-          { ALT: () => this.SUBRULE(this.whileStatement) },
-          { ALT: () => this.SUBRULE(this.doWhileStatement) },
-          { ALT: () => this.SUBRULE(this.returnStatement) },
-          { ALT: () => this.SUBRULE(this.breakStatement) },
-          { ALT: () => this.SUBRULE(this.continueStatement) },
-          { ALT: () => this.SUBRULE(this.emptyStatement) },
-          { ALT: () => this.SUBRULE(this.expressionStatement) },
-        ],
-      }),
-    );
+    this.OR(this.statementAlternatives);
   });
+
+  private readonly statementAlternatives: OrMethodOpts<unknown> = {
+    ERR_MSG: 'a statement',
+    IGNORE_AMBIGUITIES: true, // `{` starts a block, never an object literal
+    DEF: [
+      { ALT: () => this.SUBRULE(this.block) },
+      { ALT: () => this.SUBRULE(this.variableStatement) },
+      { ALT: () => this.SUBRULE(this.ifStatement) },
+      { ALT: () => this.SUBRULE(this.forStatement) },
+      { ALT: () => this.SUBRULE(this.whileStatement) },
+      { ALT: () => this.SUBRULE(this.doWhileStatement) },
+      { ALT: () => this.SUBRULE(this.returnStatement) },
+      { ALT: () => this.SUBRULE(this.breakStatement) },
+      { ALT: () => this.SUBRULE(this.continueStatement) },
+      { ALT: () => this.SUBRULE(this.emptyStatement) },
+      { ALT: () => this.SUBRULE(this.expressionStatement) },
+    ],
+  };
 
   /** `;` or a place where JS automatic semicolon insertion applies. */
   public statementEnd = this.RULE('statementEnd', () => {
-    this.OR({
-      ERR_MSG: "';' or a line break between statements",
-      DEF: [
-        { ALT: () => this.CONSUME(T.Semicolon) },
-        { GATE: () => this.semicolonMayBeOmitted(), ALT: EMPTY_ALT() },
-      ],
-    });
+    this.OR(this.statementEndAlternatives);
   });
+
+  private readonly statementEndAlternatives: OrMethodOpts<unknown> = {
+    ERR_MSG: "';' or a line break between statements",
+    DEF: [
+      { ALT: () => this.CONSUME(T.Semicolon) },
+      { GATE: () => this.semicolonMayBeOmitted(), ALT: EMPTY_ALT() },
+    ],
+  };
 
   public block = this.RULE('block', () => {
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.statement));
+    this.MANY(this.oneStatement);
     this.CONSUME(T.RCurly, { ERR_MSG: "expected '}' to close the block" });
   });
+
+  private readonly oneStatement = (): void => {
+    this.SUBRULE(this.statement);
+  };
 
   public variableStatement = this.RULE('variableStatement', () => {
     this.SUBRULE(this.variableDeclarationList);
@@ -266,32 +279,46 @@ export class KernelParser extends TypeGrammar {
   public variableDeclarationList = this.RULE('variableDeclarationList', () => {
     this.SUBRULE(this.declarationKind);
     this.SUBRULE(this.variableDeclarator);
-    this.MANY(() => {
-      this.CONSUME(T.Comma);
-      this.SUBRULE2(this.variableDeclarator);
-    });
+    this.MANY(this.moreDeclarators);
   });
 
+  private readonly moreDeclarators = (): void => {
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.variableDeclarator);
+  };
+
   public declarationKind = this.RULE('declarationKind', () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Const, { LABEL: 'keyword' }) },
-      { ALT: () => this.CONSUME(T.Let, { LABEL: 'keyword' }) },
-      { ALT: () => this.CONSUME(T.Var, { LABEL: 'keyword' }) },
-    ]);
+    this.OR(this.declarationKeywords);
   });
+
+  private readonly declarationKeywords: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.Const, { LABEL: 'keyword' }) },
+    { ALT: () => this.CONSUME(T.Let, { LABEL: 'keyword' }) },
+    { ALT: () => this.CONSUME(T.Var, { LABEL: 'keyword' }) },
+  ];
 
   public variableDeclarator = this.RULE('variableDeclarator', () => {
     this.CONSUME(T.Identifier, {
       LABEL: 'name',
       ERR_MSG: 'expected a variable name (destructuring is not supported)',
     });
-    this.OPTION(() => this.CONSUME(T.Bang)); // TS definite assignment `let x!: T`
-    this.OPTION2(() => this.SUBRULE(this.typeAnnotation));
-    this.OPTION3(() => {
-      this.CONSUME(T.Equals);
-      this.SUBRULE(this.assignmentExpression, { LABEL: 'init' });
-    });
+    this.OPTION(this.definiteAssignment); // TS definite assignment `let x!: T`
+    this.OPTION2(this.declaredType);
+    this.OPTION3(this.initializer);
   });
+
+  private readonly definiteAssignment = (): void => {
+    this.CONSUME(T.Bang);
+  };
+
+  private readonly declaredType = (): void => {
+    this.SUBRULE(this.typeAnnotation);
+  };
+
+  private readonly initializer = (): void => {
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.assignmentExpression, { LABEL: 'init' });
+  };
 
   public ifStatement = this.RULE('ifStatement', () => {
     this.CONSUME(T.If);
@@ -300,25 +327,29 @@ export class KernelParser extends TypeGrammar {
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the if condition" });
     this.SUBRULE(this.statement, { LABEL: 'consequent' });
     // Greedy: a dangling `else` belongs to the nearest `if`, as in JS.
-    this.OPTION(() => {
-      this.CONSUME(T.Else);
-      this.SUBRULE2(this.statement, { LABEL: 'alternate' });
-    });
+    this.OPTION(this.elseBranch);
   });
+
+  private readonly elseBranch = (): void => {
+    this.CONSUME(T.Else);
+    this.SUBRULE2(this.statement, { LABEL: 'alternate' });
+  };
 
   public forStatement = this.RULE('forStatement', () => {
     this.CONSUME(T.For);
     this.CONSUME(T.LParen, { ERR_MSG: "expected '(' after 'for'" });
-    this.OR({
-      ERR_MSG: 'a loop header (`let i = 0; i < n; i++` or `const i of ...`)',
-      DEF: [
-        { ALT: () => this.SUBRULE(this.forOfHead) },
-        { ALT: () => this.SUBRULE(this.forClassicHead) },
-      ],
-    });
+    this.OR(this.loopHeads);
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the for header" });
     this.SUBRULE(this.statement, { LABEL: 'body' });
   });
+
+  private readonly loopHeads: OrMethodOpts<unknown> = {
+    ERR_MSG: 'a loop header (`let i = 0; i < n; i++` or `const i of ...`)',
+    DEF: [
+      { ALT: () => this.SUBRULE(this.forOfHead) },
+      { ALT: () => this.SUBRULE(this.forClassicHead) },
+    ],
+  };
 
   /** `const i of xs`; `in` is parsed only to be rejected by name. */
   public forOfHead = this.RULE('forOfHead', () => {
@@ -332,17 +363,29 @@ export class KernelParser extends TypeGrammar {
   });
 
   public forClassicHead = this.RULE('forClassicHead', () => {
-    this.OPTION(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.variableDeclarationList, { LABEL: 'init' }) },
-        { ALT: () => this.SUBRULE(this.assignmentExpression, { LABEL: 'initExpression' }) },
-      ]);
-    });
+    this.OPTION(this.loopInit);
     this.CONSUME(T.Semicolon, { ERR_MSG: "expected ';' after the for loop's initializer" });
-    this.OPTION2(() => this.SUBRULE2(this.assignmentExpression, { LABEL: 'test' }));
+    this.OPTION2(this.loopTest);
     this.CONSUME2(T.Semicolon, { ERR_MSG: "expected ';' after the for loop's condition" });
-    this.OPTION3(() => this.SUBRULE3(this.assignmentExpression, { LABEL: 'update' }));
+    this.OPTION3(this.loopUpdate);
   });
+
+  private readonly loopInitAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.variableDeclarationList, { LABEL: 'init' }) },
+    { ALT: () => this.SUBRULE(this.assignmentExpression, { LABEL: 'initExpression' }) },
+  ];
+
+  private readonly loopInit = (): void => {
+    this.OR(this.loopInitAlternatives);
+  };
+
+  private readonly loopTest = (): void => {
+    this.SUBRULE2(this.assignmentExpression, { LABEL: 'test' });
+  };
+
+  private readonly loopUpdate = (): void => {
+    this.SUBRULE3(this.assignmentExpression, { LABEL: 'update' });
+  };
 
   /** Parsed only so that lowering can reject `while` with a clear message. */
   public whileStatement = this.RULE('whileStatement', () => {
@@ -365,13 +408,15 @@ export class KernelParser extends TypeGrammar {
 
   public returnStatement = this.RULE('returnStatement', () => {
     this.CONSUME(T.Return);
-    // `return` followed by a line break returns nothing (JS ASI).
-    this.OPTION({
-      GATE: () => !this.nextOnNewLine() && !this.is(1, T.Semicolon) && !this.is(1, T.RCurly),
-      DEF: () => this.SUBRULE(this.assignmentExpression, { LABEL: 'value' }),
-    });
+    this.OPTION(this.returnValue);
     this.SUBRULE(this.statementEnd);
   });
+
+  // `return` followed by a line break returns nothing (JS ASI).
+  private readonly returnValue: DSLMethodOpts<unknown> = {
+    GATE: () => !this.nextOnNewLine() && !this.is(1, T.Semicolon) && !this.is(1, T.RCurly),
+    DEF: () => this.SUBRULE(this.assignmentExpression, { LABEL: 'value' }),
+  };
 
   public breakStatement = this.RULE('breakStatement', () => {
     this.CONSUME(T.Break);
@@ -397,29 +442,35 @@ export class KernelParser extends TypeGrammar {
   /** No comma operator: every expression is an assignment expression. */
   public assignmentExpression = this.RULE('assignmentExpression', () => {
     this.SUBRULE(this.conditionalExpression);
-    this.OPTION(() => {
-      this.CONSUME(T.AssignmentOperator, { LABEL: 'operator' });
-      this.SUBRULE(this.assignmentExpression, { LABEL: 'value' }); // right-associative
-    });
+    this.OPTION(this.assignedValue);
   });
+
+  private readonly assignedValue = (): void => {
+    this.CONSUME(T.AssignmentOperator, { LABEL: 'operator' });
+    this.SUBRULE(this.assignmentExpression, { LABEL: 'value' }); // right-associative
+  };
 
   public conditionalExpression = this.RULE('conditionalExpression', () => {
     this.SUBRULE(this.binaryExpression);
-    this.OPTION(() => {
-      this.CONSUME(T.Question);
-      this.SUBRULE(this.assignmentExpression, { LABEL: 'consequent' });
-      this.CONSUME(T.Colon, { ERR_MSG: "expected ':' in the conditional expression" });
-      this.SUBRULE2(this.assignmentExpression, { LABEL: 'alternate' });
-    });
+    this.OPTION(this.conditionalBranches);
   });
+
+  private readonly conditionalBranches = (): void => {
+    this.CONSUME(T.Question);
+    this.SUBRULE(this.assignmentExpression, { LABEL: 'consequent' });
+    this.CONSUME(T.Colon, { ERR_MSG: "expected ':' in the conditional expression" });
+    this.SUBRULE2(this.assignmentExpression, { LABEL: 'alternate' });
+  };
 
   public binaryExpression = this.RULE('binaryExpression', () => {
     this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
-    this.MANY(() => {
-      this.CONSUME(T.BinaryOperator, { LABEL: 'operator' });
-      this.SUBRULE2(this.unaryExpression, { LABEL: 'operand' });
-    });
+    this.MANY(this.binaryTail);
   });
+
+  private readonly binaryTail = (): void => {
+    this.CONSUME(T.BinaryOperator, { LABEL: 'operator' });
+    this.SUBRULE2(this.unaryExpression, { LABEL: 'operand' });
+  };
 
   /**
    * A prefix operator, or `a.b[c](d)` with an optional postfix `++`/`--` and
@@ -428,82 +479,97 @@ export class KernelParser extends TypeGrammar {
    * are the same tree.
    */
   public unaryExpression = this.RULE('unaryExpression', () => {
-    this.OR({
-      ERR_MSG: 'an expression',
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.PrefixOperator, { LABEL: 'operator' });
-            this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
-          },
-        },
-        {
-          ALT: () => {
-            this.SUBRULE(this.callExpression);
-            // `x\n++y` is `x; ++y` in JS, so a postfix operator must be on the same line.
-            this.OPTION({
-              GATE: () => !this.nextOnNewLine(),
-              DEF: () =>
-                this.OR2([
-                  { ALT: () => this.CONSUME(T.PlusPlus, { LABEL: 'postfix' }) },
-                  { ALT: () => this.CONSUME(T.MinusMinus, { LABEL: 'postfix' }) },
-                ]),
-            });
-            this.MANY({
-              GATE: () => !this.nextOnNewLine(),
-              DEF: () => {
-                this.OR3([
-                  { ALT: () => this.CONSUME(T.As) },
-                  { ALT: () => this.CONSUME(T.Satisfies) },
-                ]);
-                this.SUBRULE(this.type);
-              },
-            });
-          },
-        },
-      ],
-    });
+    this.OR(this.unaryAlternatives);
   });
+
+  private readonly postfixOperators: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.PlusPlus, { LABEL: 'postfix' }) },
+    { ALT: () => this.CONSUME(T.MinusMinus, { LABEL: 'postfix' }) },
+  ];
+
+  // `x\n++y` is `x; ++y` in JS, so a postfix operator must be on the same line.
+  private readonly postfix: DSLMethodOpts<unknown> = {
+    GATE: () => !this.nextOnNewLine(),
+    DEF: () => this.OR2(this.postfixOperators),
+  };
+
+  private readonly assertionKeywords: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(T.As) },
+    { ALT: () => this.CONSUME(T.Satisfies) },
+  ];
+
+  private readonly typeAssertions: DSLMethodOpts<unknown> = {
+    GATE: () => !this.nextOnNewLine(),
+    DEF: () => {
+      this.OR3(this.assertionKeywords);
+      this.SUBRULE(this.type);
+    },
+  };
+
+  private readonly unaryAlternatives: OrMethodOpts<unknown> = {
+    ERR_MSG: 'an expression',
+    DEF: [
+      {
+        ALT: () => {
+          this.CONSUME(T.PrefixOperator, { LABEL: 'operator' });
+          this.SUBRULE(this.unaryExpression, { LABEL: 'operand' });
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE(this.callExpression);
+          this.OPTION(this.postfix);
+          this.MANY(this.typeAssertions);
+        },
+      },
+    ],
+  };
 
   /** The loop ends the rule: see `commaList` on why that matters for speed. */
   public callExpression = this.RULE('callExpression', () => {
     this.SUBRULE(this.primaryExpression);
-    this.MANY(() => this.SUBRULE(this.callSuffix));
+    this.MANY(this.oneCallSuffix);
   });
+
+  private readonly oneCallSuffix = (): void => {
+    this.SUBRULE(this.callSuffix);
+  };
 
   /** One link of `a.b[c](d)!`; a subrule so the links stay in source order in the CST. */
   public callSuffix = this.RULE('callSuffix', () => {
-    this.OR(
-      (this.callSuffixAlternatives ??= [
-        {
-          ALT: () => {
-            this.CONSUME(T.Dot);
-            this.CONSUME(T.IdentifierName, {
-              LABEL: 'property',
-              ERR_MSG: "expected a property name after '.'",
-            });
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.QuestionDot, { LABEL: 'optional' });
-            this.OR2([
-              { ALT: () => this.CONSUME2(T.IdentifierName, { LABEL: 'property' }) },
-              { ALT: () => this.SUBRULE(this.arguments) },
-              { ALT: () => this.SUBRULE(this.indexSuffix) },
-            ]);
-          },
-        },
-        { ALT: () => this.SUBRULE2(this.indexSuffix) },
-        { ALT: () => this.SUBRULE2(this.arguments) },
-        // TS non-null assertion `x!`; dropped. Same line only, as in TypeScript.
-        {
-          GATE: () => !this.nextOnNewLine(),
-          ALT: () => this.CONSUME(T.Bang, { LABEL: 'nonNull' }),
-        },
-      ]),
-    );
+    this.OR(this.callSuffixAlternatives);
   });
+
+  private readonly optionalChainAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME2(T.IdentifierName, { LABEL: 'property' }) },
+    { ALT: () => this.SUBRULE(this.arguments) },
+    { ALT: () => this.SUBRULE(this.indexSuffix) },
+  ];
+
+  private readonly callSuffixAlternatives: IOrAlt<unknown>[] = [
+    {
+      ALT: () => {
+        this.CONSUME(T.Dot);
+        this.CONSUME(T.IdentifierName, {
+          LABEL: 'property',
+          ERR_MSG: "expected a property name after '.'",
+        });
+      },
+    },
+    {
+      ALT: () => {
+        this.CONSUME(T.QuestionDot, { LABEL: 'optional' });
+        this.OR2(this.optionalChainAlternatives);
+      },
+    },
+    { ALT: () => this.SUBRULE2(this.indexSuffix) },
+    { ALT: () => this.SUBRULE2(this.arguments) },
+    // TS non-null assertion `x!`; dropped. Same line only, as in TypeScript.
+    {
+      GATE: () => !this.nextOnNewLine(),
+      ALT: () => this.CONSUME(T.Bang, { LABEL: 'nonNull' }),
+    },
+  ];
 
   public indexSuffix = this.RULE('indexSuffix', () => {
     this.CONSUME(T.LBracket);
@@ -513,38 +579,40 @@ export class KernelParser extends TypeGrammar {
 
   public arguments = this.RULE('arguments', () => {
     this.CONSUME(T.LParen);
-    this.commaList(
-      T.RParen,
-      'an argument',
-      () => this.SUBRULE(this.assignmentExpression, { LABEL: 'argument' }),
-      () => this.SUBRULE2(this.assignmentExpression, { LABEL: 'argument' }),
-    );
+    this.argumentList();
     this.CONSUME(T.RParen, { ERR_MSG: "expected ')' to close the argument list" });
   });
 
+  private readonly argumentList = this.commaList(
+    T.RParen,
+    'an argument',
+    () => this.SUBRULE(this.assignmentExpression, { LABEL: 'argument' }),
+    () => this.SUBRULE2(this.assignmentExpression, { LABEL: 'argument' }),
+  );
+
   public primaryExpression = this.RULE('primaryExpression', () => {
-    this.OR(
-      (this.primaryAlternatives ??= {
-        ERR_MSG: 'an expression',
-        IGNORE_AMBIGUITIES: true, // arrows vs parentheses/identifiers are settled by the gates
-        DEF: [
-          { GATE: () => this.arrowAhead(), ALT: () => this.SUBRULE(this.arrowFunction) },
-          { GATE: () => this.functionAhead(), ALT: () => this.SUBRULE(this.functionExpression) },
-          { ALT: () => this.SUBRULE(this.parenthesizedExpression) },
-          { ALT: () => this.CONSUME(T.Identifier) },
-          { ALT: () => this.CONSUME(T.NumberLiteral) },
-          { ALT: () => this.CONSUME(T.StringLiteral) },
-          { ALT: () => this.CONSUME(T.TemplateLiteral) },
-          { ALT: () => this.CONSUME(T.True) },
-          { ALT: () => this.CONSUME(T.False) },
-          { ALT: () => this.CONSUME(T.This) },
-          { ALT: () => this.SUBRULE(this.arrayLiteral) },
-          { ALT: () => this.SUBRULE(this.objectLiteral) },
-          { ALT: () => this.SUBRULE(this.newExpression) },
-        ],
-      }),
-    );
+    this.OR(this.primaryAlternatives);
   });
+
+  private readonly primaryAlternatives: OrMethodOpts<unknown> = {
+    ERR_MSG: 'an expression',
+    IGNORE_AMBIGUITIES: true, // arrows vs parentheses/identifiers are settled by the gates
+    DEF: [
+      { GATE: () => this.arrowAhead(), ALT: () => this.SUBRULE(this.arrowFunction) },
+      { GATE: () => this.functionAhead(), ALT: () => this.SUBRULE(this.functionExpression) },
+      { ALT: () => this.SUBRULE(this.parenthesizedExpression) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.TemplateLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.This) },
+      { ALT: () => this.SUBRULE(this.arrayLiteral) },
+      { ALT: () => this.SUBRULE(this.objectLiteral) },
+      { ALT: () => this.SUBRULE(this.newExpression) },
+    ],
+  };
 
   public parenthesizedExpression = this.RULE('parenthesizedExpression', () => {
     this.CONSUME(T.LParen);
@@ -560,41 +628,49 @@ export class KernelParser extends TypeGrammar {
 
   public arrayLiteral = this.RULE('arrayLiteral', () => {
     this.CONSUME(T.LBracket);
-    this.commaList(
-      T.RBracket,
-      'an array element',
-      () => this.SUBRULE(this.assignmentExpression, { LABEL: 'element' }),
-      () => this.SUBRULE2(this.assignmentExpression, { LABEL: 'element' }),
-    );
+    this.elementList();
     this.CONSUME(T.RBracket, { ERR_MSG: "expected ']' to close the array literal" });
   });
 
+  private readonly elementList = this.commaList(
+    T.RBracket,
+    'an array element',
+    () => this.SUBRULE(this.assignmentExpression, { LABEL: 'element' }),
+    () => this.SUBRULE2(this.assignmentExpression, { LABEL: 'element' }),
+  );
+
   public objectLiteral = this.RULE('objectLiteral', () => {
     this.CONSUME(T.LCurly);
-    this.commaList(
-      T.RCurly,
-      'a property',
-      () => this.SUBRULE(this.property),
-      () => this.SUBRULE2(this.property),
-    );
+    this.propertyList();
     this.CONSUME(T.RCurly, { ERR_MSG: "expected '}' to close the object literal" });
   });
 
+  private readonly propertyList = this.commaList(
+    T.RCurly,
+    'a property',
+    () => this.SUBRULE(this.property),
+    () => this.SUBRULE2(this.property),
+  );
+
   /** `key: value` or the shorthand `key` (checked to be an identifier by the AST builder). */
   public property = this.RULE('property', () => {
-    this.OR({
-      ERR_MSG: 'a property name',
-      DEF: [
-        { ALT: () => this.CONSUME(T.IdentifierName, { LABEL: 'key' }) },
-        { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'key' }) },
-        { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'key' }) },
-      ],
-    });
-    this.OPTION(() => {
-      this.CONSUME(T.Colon);
-      this.SUBRULE(this.assignmentExpression, { LABEL: 'value' });
-    });
+    this.OR(this.propertyKeys);
+    this.OPTION(this.propertyValue);
   });
+
+  private readonly propertyKeys: OrMethodOpts<unknown> = {
+    ERR_MSG: 'a property name',
+    DEF: [
+      { ALT: () => this.CONSUME(T.IdentifierName, { LABEL: 'key' }) },
+      { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'key' }) },
+      { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'key' }) },
+    ],
+  };
+
+  private readonly propertyValue = (): void => {
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.assignmentExpression, { LABEL: 'value' });
+  };
 }
 
 /** The parser is stateless between parses, and self-analysis is slow: share one. */

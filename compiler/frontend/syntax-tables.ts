@@ -47,6 +47,38 @@ export function isRightAssociative(image: string): boolean {
   return image === '**';
 }
 
+/**
+ * Precedence climbing over a flat `operand (operator operand)*` list, as the
+ * grammar parses binary expressions; `combine` builds one operation.
+ */
+export function climbBinary<E, O extends { readonly image: string }>(
+  operands: readonly E[],
+  operators: readonly O[],
+  combine: (operator: O, left: E, right: E) => E,
+): E {
+  return climb({ operands, operators, combine, next: 0 }, 0);
+}
+
+interface Climb<E, O> {
+  readonly operands: readonly E[];
+  readonly operators: readonly O[];
+  readonly combine: (operator: O, left: E, right: E) => E;
+  /** Index of the next operator; operand `next` is the one before it. */
+  next: number;
+}
+
+function climb<E, O extends { readonly image: string }>(c: Climb<E, O>, minPrecedence: number): E {
+  let left = c.operands[c.next];
+  if (left === undefined) throw new Error('binary expression without an operand');
+  for (let op = c.operators[c.next]; op && binaryPrecedence(op.image) >= minPrecedence; op = c.operators[c.next]) {
+    const precedence = binaryPrecedence(op.image);
+    c.next++;
+    const right = climb(c, isRightAssociative(op.image) ? precedence : precedence + 1);
+    left = c.combine(op, left, right);
+  }
+  return left;
+}
+
 const assignOperators: Record<AssignOperator, true> = {
   '=': true,
   '+=': true,
@@ -83,6 +115,16 @@ export function unsupportedOperatorMessage(image: string): string {
     default:
       return `the operator '${image}' is not supported in kernels`;
   }
+}
+
+/** An object literal key's name: a name as written, a string's value, a number's canonical text. */
+export function keyText(token: { readonly image: string }): string {
+  const first = token.image[0];
+  if (first === "'" || first === '"') return unescapeString(token.image.slice(1, -1));
+  if (first !== undefined && /[\d.]/.test(first)) {
+    return String(Number(token.image.replace(/_/g, '')));
+  }
+  return token.image;
 }
 
 /** The value of a string or template literal body (quotes removed), with JS escapes decoded. */

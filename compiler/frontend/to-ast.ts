@@ -24,10 +24,10 @@ import {
 import { Identifier } from './lexer.js';
 import { kernelParser } from './parser.js';
 import {
-  binaryPrecedence,
+  climbBinary,
   isAssignOperator,
   isBinaryOperator,
-  isRightAssociative,
+  keyText,
   unescapeString,
   unsupportedOperatorMessage,
 } from './syntax-tables.js';
@@ -387,23 +387,7 @@ export class AstBuilder extends BaseVisitor {
     return this.at(node, (c) => {
       const operands = nodes(c, 'operand').map((o) => this.unaryExpression(o));
       const operators = tokens(c, 'operator');
-      let next = 0; // index of the next operator; operand `next` is the one before it
-      const climb = (minPrecedence: number): Expr => {
-        let left = operands[next];
-        if (!left) throw new Error('binary expression without an operand');
-        for (
-          let op = operators[next];
-          op && binaryPrecedence(op.image) >= minPrecedence;
-          op = operators[next]
-        ) {
-          const precedence = binaryPrecedence(op.image);
-          next++;
-          const right = climb(isRightAssociative(op.image) ? precedence : precedence + 1);
-          left = this.binary(op, left, right);
-        }
-        return left;
-      };
-      return climb(0);
+      return climbBinary(operands, operators, (op, left, right) => this.binary(op, left, right));
     });
   }
 
@@ -583,15 +567,6 @@ function declarationKind(node: CstNode): 'const' | 'let' | 'var' {
   const image = requiredToken(node.children, 'keyword').image;
   if (image === 'const' || image === 'let' || image === 'var') return image;
   throw new Error(`unknown declaration keyword '${image}'`);
-}
-
-function keyText(token: IToken): string {
-  const first = token.image[0];
-  if (first === "'" || first === '"') return unescapeString(token.image.slice(1, -1));
-  if (first !== undefined && /[\d.]/.test(first)) {
-    return String(Number(token.image.replace(/_/g, '')));
-  }
-  return token.image;
 }
 
 function isAssignable(expr: Expr): boolean {

@@ -91,8 +91,9 @@ export class IRBuilder {
   }
 
   private retype(type: Type, shape: Shape, layout?: Layout): Type {
-    const base = { shape: [...shape], ...(layout ? { layout } : {}) };
-    return type.kind === 'ptr' ? { kind: 'ptr', elem: type.elem, buffer: type.buffer, ...base } : { kind: 'tile', dtype: type.dtype, ...base };
+    if (type.kind !== 'ptr') return this.tile(type.dtype, shape, layout);
+    const { elem, buffer } = type;
+    return layout ? { kind: 'ptr', elem, buffer, shape: [...shape], layout } : { kind: 'ptr', elem, buffer, shape: [...shape] };
   }
 
   private checkRank(shape: Shape, span: Span): void {

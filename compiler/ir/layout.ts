@@ -126,17 +126,37 @@ export function blockedSlots(layout: BlockedLayout, shape: Shape): Slot[] {
 }
 
 export function layoutsEqual(a: Layout, b: Layout): boolean {
+  if (a === b) return true;
   if (a.kind === 'scalar' || b.kind === 'scalar') return a.kind === b.kind;
   if (a.kind === 'slice') return b.kind === 'slice' && a.dim === b.dim && layoutsEqual(a.parent, b.parent);
   if (b.kind !== 'blocked') return false;
-  return (
-    a.sizePerThread.join() === b.sizePerThread.join() &&
-    a.threadsPerDim.join() === b.threadsPerDim.join()
-  );
+  return sameNumbers(a.sizePerThread, b.sizePerThread) && sameNumbers(a.threadsPerDim, b.threadsPerDim);
 }
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The text of each layout printed so far. Layouts are immutable and passes
+ * share one object among all the values they give a layout, so passes and
+ * codegen that key maps by the text print each layout once per compile.
+ */
+const printedLayouts = new WeakMap<Layout, string>();
 
 /** `#blocked<spt=[1,4] tpd=[8,16]>`, `#slice<dim=1, #blocked<...>>`, `#scalar`. */
 export function layoutToString(layout: Layout): string {
+  let text = printedLayouts.get(layout);
+  if (text === undefined) {
+    text = printLayout(layout);
+    printedLayouts.set(layout, text);
+  }
+  return text;
+}
+
+function printLayout(layout: Layout): string {
   switch (layout.kind) {
     case 'scalar':
       return '#scalar';

@@ -8,23 +8,36 @@
 // has x's type is x (a stride specialized to 1 must not hide contiguity from
 // axis-info).
 
-import { layoutsEqual, layoutToString } from '../ir/layout.js';
-import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
+import { layoutsEqual, layoutToString, type Layout } from '../ir/layout.js';
+import { blocksOf, operandsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { isPure, isSimple, rebuildSimple, type SimpleOp } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
-import { sameType, typeToString } from '../ir/types.js';
+import { sameType, typeToString, type DType, type Type } from '../ir/types.js';
+
+/**
+ * The canonical body of each body canonicalized so far, with the source its
+ * errors quote. The result depends on nothing else, and bodies are immutable,
+ * so a hit is exact: the compiler canonicalizes the lowered body once to pick
+ * the tunables and again as the first pipeline pass (with the tunables set in
+ * the kernel around the same body).
+ */
+const canonicalBodies = new WeakMap<Block, { readonly source: string; readonly body: Block }>();
 
 export function canonicalize(kernel: KernelIR): KernelIR {
+  const known = canonicalBodies.get(kernel.body);
+  if (known && known.source === kernel.source) return { ...kernel, body: known.body };
   // One walk folds every constant chain (operands are folded before their
   // users) and merges duplicates, but dead code is found before the walk, so
   // the operands that folding made unused survive it; a second walk drops them.
-  return canonicalizeOnce(canonicalizeOnce(kernel));
+  const body = canonicalizeOnce(canonicalizeOnce(kernel.body, kernel.source), kernel.source);
+  canonicalBodies.set(kernel.body, { source: kernel.source, body });
+  return { ...kernel, body };
 }
 
-function canonicalizeOnce(kernel: KernelIR): KernelIR {
-  const c = new Canonicalizer(kernel.source, deadOps(kernel.body));
-  c.walk(kernel.body.ops);
-  return { ...kernel, body: { args: [], ops: c.b.topLevelOps() } };
+function canonicalizeOnce(body: Block, source: string): Block {
+  const c = new Canonicalizer(source, deadOps(body));
+  c.walk(body.ops);
+  return { args: [], ops: c.b.topLevelOps() };
 }
 
 /**
@@ -35,27 +48,32 @@ function deadOps(body: Block): Set<Op> {
   const dead = new Set<Op>();
   for (;;) {
     const used = new Set<number>();
-    const collect = (block: Block): void => {
-      for (const op of block.ops) {
-        if (dead.has(op)) continue;
-        for (const v of operandsOf(op)) used.add(v.id);
-        blocksOf(op).forEach(collect);
-      }
-    };
-    collect(body);
-    let found = false;
-    const sweep = (block: Block): void => {
-      for (const op of block.ops) {
-        if (!dead.has(op) && isSimple(op) && isPure(op) && resultsOf(op).every((r) => !used.has(r.id))) {
-          dead.add(op);
-          found = true;
-        }
-        blocksOf(op).forEach(sweep);
-      }
-    };
-    sweep(body);
-    if (!found) return dead;
+    collectUses(body, dead, used);
+    if (!sweepUnused(body, dead, used)) return dead;
   }
+}
+
+/** Ids of the values that live (not dead) ops read. */
+function collectUses(block: Block, dead: ReadonlySet<Op>, used: Set<number>): void {
+  for (const op of block.ops) {
+    if (dead.has(op)) continue;
+    for (const v of operandsOf(op)) used.add(v.id);
+    for (const inner of blocksOf(op)) collectUses(inner, dead, used);
+  }
+}
+
+/** Adds the pure simple ops no live op reads to `dead`; true if it found any. */
+function sweepUnused(block: Block, dead: Set<Op>, used: ReadonlySet<number>): boolean {
+  let found = false;
+  for (const op of block.ops) {
+    // A pure simple op has exactly one result.
+    if (!dead.has(op) && isSimple(op) && isPure(op) && op.kind !== 'store' && !used.has(op.result.id)) {
+      dead.add(op);
+      found = true;
+    }
+    for (const inner of blocksOf(op)) if (sweepUnused(inner, dead, used)) found = true;
+  }
+  return found;
 }
 
 /** Attributes that distinguish two ops of one kind with the same operands. */
@@ -87,23 +105,27 @@ function attributes(op: SimpleOp): string {
   }
 }
 
+/** A folded number as a value of `dtype`: 32-bit integer math wraps, f32 rounds. */
+function wrapTo(dtype: DType, x: number): number {
+  return dtype === 'i32' ? x | 0 : dtype === 'u32' ? x >>> 0 : Math.fround(x);
+}
+
 function foldConstant(op: SimpleOp, constOf: (v: Value) => number | boolean | undefined): number | boolean | undefined {
   if (op.kind === 'store' || op.result.type.kind !== 'tile') return undefined;
   const dtype = op.result.type.dtype;
-  const wrap = (x: number): number => (dtype === 'i32' ? x | 0 : dtype === 'u32' ? x >>> 0 : Math.fround(x));
   if (op.kind === 'binary') {
     const a = constOf(op.lhs);
     const b = constOf(op.rhs);
     if (typeof a !== 'number' || typeof b !== 'number') return undefined;
     const isIntOp = dtype !== 'f32' && dtype !== 'bool';
     switch (op.op) {
-      case 'add': return wrap(a + b);
-      case 'sub': return wrap(a - b);
-      case 'mul': return isIntOp ? wrap(Math.imul(a, b)) : wrap(a * b);
+      case 'add': return wrapTo(dtype, a + b);
+      case 'sub': return wrapTo(dtype, a - b);
+      case 'mul': return isIntOp ? wrapTo(dtype, Math.imul(a, b)) : wrapTo(dtype, a * b);
       // Integer x / 0 is x and x % 0 is 0, as WGSL defines them at run time
       // (WGSL rejects them in constant expressions, so they must be folded).
-      case 'div': return isIntOp ? (b === 0 ? a : wrap(Math.trunc(a / b))) : wrap(a / b);
-      case 'mod': return isIntOp ? (b === 0 ? 0 : wrap(a % b)) : undefined;
+      case 'div': return isIntOp ? (b === 0 ? a : wrapTo(dtype, Math.trunc(a / b))) : wrapTo(dtype, a / b);
+      case 'mod': return isIntOp ? (b === 0 ? 0 : wrapTo(dtype, a % b)) : undefined;
       case 'min': return Math.min(a, b);
       case 'max': return Math.max(a, b);
       case 'eq': return a === b;
@@ -117,7 +139,7 @@ function foldConstant(op: SimpleOp, constOf: (v: Value) => number | boolean | un
   }
   if (op.kind === 'unary' && op.op === 'neg') {
     const a = constOf(op.operand);
-    return typeof a === 'number' ? wrap(-a) : undefined;
+    return typeof a === 'number' ? wrapTo(dtype, -a) : undefined;
   }
   if (op.kind === 'unary' && op.op === 'not' && dtype === 'bool') {
     const a = constOf(op.operand);
@@ -130,10 +152,10 @@ function foldConstant(op: SimpleOp, constOf: (v: Value) => number | boolean | un
     if (dtype === 'bool') return n !== 0;
     if (dtype === 'f32') return Math.fround(n);
     // WGSL: float -> int truncates (left to the GPU when out of range or NaN);
-    // i32 <-> u32 reinterprets the bits, which wrap() does.
+    // i32 <-> u32 reinterprets the bits, which wrapTo does.
     const t = Math.trunc(n);
-    if (op.operand.type.kind === 'tile' && op.operand.type.dtype === 'f32' && (!Number.isFinite(t) || wrap(t) !== t)) return undefined;
-    return wrap(t);
+    if (op.operand.type.kind === 'tile' && op.operand.type.dtype === 'f32' && (!Number.isFinite(t) || wrapTo(dtype, t) !== t)) return undefined;
+    return wrapTo(dtype, t);
   }
   if (op.kind === 'select') {
     const c = constOf(op.cond);
@@ -142,9 +164,15 @@ function foldConstant(op: SimpleOp, constOf: (v: Value) => number | boolean | un
   return undefined;
 }
 
+function sameTypeAndLayout(x: Type, y: Type): boolean {
+  const [a, b] = [x.layout, y.layout];
+  return sameType(x, y) && (a && b ? layoutsEqual(a, b) : a === b);
+}
+
 class Canonicalizer extends Rewriter {
   private readonly consts = new Map<number, number | boolean>();
   private readonly scopes: Map<string, Value>[] = [new Map()];
+  private readonly layoutIds = new Map<string, number>();
 
   constructor(
     source: string,
@@ -157,8 +185,23 @@ class Canonicalizer extends Rewriter {
   private key(op: SimpleOp): string | undefined {
     if (!isPure(op) || op.kind === 'load' || op.kind === 'store') return undefined;
     const type = op.result.type;
-    const layout = type.layout ? layoutToString(type.layout) : '';
-    return `${op.kind}|${attributes(op)}|${operandsOf(op).map((v) => this.get(v).id).join(',')}|${typeToString(type)}${layout}`;
+    let operands = '';
+    for (const v of operandsOf(op)) operands += `${this.get(v).id},`;
+    return `${op.kind}|${attributes(op)}|${operands}|${typeToString(type)}#${type.layout ? this.layoutId(type.layout) : ''}`;
+  }
+
+  /**
+   * A small number per distinct layout, so keys stay short (a key is hashed
+   * whole on every lookup, and a layout's text is most of it otherwise).
+   */
+  private layoutId(layout: Layout): number {
+    const text = layoutToString(layout);
+    let id = this.layoutIds.get(text);
+    if (id === undefined) {
+      id = this.layoutIds.size;
+      this.layoutIds.set(text, id);
+    }
+    return id;
   }
 
   private lookup(key: string): Value | undefined {
@@ -185,7 +228,7 @@ class Canonicalizer extends Rewriter {
         continue;
       }
       if (!isSimple(op)) continue;
-      const folded = foldConstant(op, (v) => this.consts.get(this.get(v).id));
+      const folded = foldConstant(op, this.constOf);
       if (folded !== undefined && op.kind !== 'store') {
         // A tile of equal constants folds too: a constant splat to its shape.
         const dtype = op.result.type.kind === 'tile' ? op.result.type.dtype : 'i32';
@@ -222,19 +265,18 @@ class Canonicalizer extends Rewriter {
     }
   }
 
+  /** The constant the new value for `v` is known to be, if any. */
+  private readonly constOf = (v: Value): number | boolean | undefined => this.consts.get(this.get(v).id);
+
   /** The other operand of an integer multiplication by 1, when it already has the result's type and layout. */
   private multipliedByOne(op: SimpleOp): Value | undefined {
     if (op.kind !== 'binary' || op.op !== 'mul' || op.result.type.kind !== 'tile') return undefined;
     const dtype = op.result.type.dtype;
     if (dtype !== 'i32' && dtype !== 'u32') return undefined;
-    const sameAsResult = (v: Value): boolean => {
-      const [a, b] = [v.type.layout, op.result.type.layout];
-      return sameType(v.type, op.result.type) && (a && b ? layoutsEqual(a, b) : a === b);
-    };
     const lhs = this.get(op.lhs);
     const rhs = this.get(op.rhs);
-    if (this.consts.get(rhs.id) === 1 && sameAsResult(lhs)) return lhs;
-    if (this.consts.get(lhs.id) === 1 && sameAsResult(rhs)) return rhs;
+    if (this.consts.get(rhs.id) === 1 && sameTypeAndLayout(lhs.type, op.result.type)) return lhs;
+    if (this.consts.get(lhs.id) === 1 && sameTypeAndLayout(rhs.type, op.result.type)) return rhs;
     return undefined;
   }
 

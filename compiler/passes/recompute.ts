@@ -14,7 +14,7 @@ import type { Op, Value } from '../ir/ops.js';
 export function isRecomputable(
   v: Value,
   defs: ReadonlyMap<number, Op>,
-  leaf: (op: Op, recomputable: (v: Value) => boolean) => boolean = () => false,
+  leaf: (op: Op, recomputable: (v: Value) => boolean) => boolean = noOtherLeaves,
 ): boolean {
   const recomputable = (x: Value): boolean => {
     // Scalars are held by every invocation, so they never need moving.
@@ -48,6 +48,10 @@ export function isRecomputable(
     }
   };
   return recomputable(v);
+}
+
+function noOtherLeaves(): boolean {
+  return false;
 }
 
 /**

@@ -53,6 +53,8 @@ function resultsAndArgs(op: Op): Value[] {
 class Tiler extends Rewriter {
   /** Old defining op of every value, to decide whether it is cheap to recompute. */
   private readonly defs = new Map<number, Op>();
+  /** isCheap answers by old value id. */
+  private readonly cheap = new Map<number, boolean>();
   /** Rematerialized or converted copies, per block. */
   private readonly copies = new ScopedCopies();
   private readonly layout1D: BlockedLayout;
@@ -95,7 +97,13 @@ class Tiler extends Rewriter {
 
   /** Is the old value cheap index math, worth recomputing rather than moving? */
   private isCheap(v: Value): boolean {
-    return isRecomputable(v, this.defs);
+    // Asked for every operand of every op; the answer only depends on the old IR.
+    let cheap = this.cheap.get(v.id);
+    if (cheap === undefined) {
+      cheap = isRecomputable(v, this.defs);
+      this.cheap.set(v.id, cheap);
+    }
+    return cheap;
   }
 
   /** The old value `old` (already tiled as this.get(old)) in layout `want`. */
