@@ -7,10 +7,11 @@
 // fallback (code generated for a subgroup size the device does not have).
 
 import { describe, expect, it } from 'vitest';
-import { dispatch, type CompileResult } from '../../index.js';
+import { dispatch } from '../../index.js';
 import * as matmul from '../../examples/matmul.js';
 import { randomF32 } from '../../examples/harness.js';
 import { expectValidWgsl, testDevice } from './helpers.js';
+import { runMatmulAndCompile } from './matmul-helpers.js';
 
 /** 8 rows x 4 columns per invocation: BLOCK_SIZE_M = 8 rows is the whole micro-tile, so a is replicated. */
 const replicatedA = (blockK: number, blockN = 64): matmul.MatmulConfig => ({
@@ -24,14 +25,6 @@ const replicatedA = (blockK: number, blockN = 64): matmul.MatmulConfig => ({
 
 const broadcasts = (wgsl: string): number => (wgsl.match(/subgroupBroadcast\(/g) ?? []).length;
 
-async function runAndCompile(sizes: matmul.MatmulSizes): Promise<{ r: Awaited<ReturnType<typeof matmul.run>>; compiled: CompileResult }> {
-  let compiled: CompileResult | undefined;
-  const r = await matmul.run(await testDevice(), sizes, { onCompiled: (c) => (compiled = c) });
-  if (!compiled) throw new Error('no compile result');
-  await expectValidWgsl(await testDevice(), compiled);
-  return { r, compiled };
-}
-
 describe('cooperative loads of the replicated a tile', () => {
   it('the test device has subgroups of a fixed size (the path under test)', async () => {
     const device = await testDevice();
@@ -44,7 +37,7 @@ describe('cooperative loads of the replicated a tile', () => {
     [300, 200, 512, 16, 64],
     [64, 200, 64, 8, 128],
   ] as const)('%i x %i x %i (BLOCK_K %i, BLOCK_N %i), row-major: vec4 units shared by the lanes, correct', async (m, n, k, blockK, blockN) => {
-    const { r, compiled } = await runAndCompile({ m, n, k, config: replicatedA(blockK, blockN) });
+    const { r, compiled } = await runMatmulAndCompile({ m, n, k, config: replicatedA(blockK, blockN) });
     expect(broadcasts(compiled.wgsl)).toBeGreaterThan(0);
     expect(compiled.wgsl).toMatch(/coop\d+_0: vec4<f32>/);
     expect(r.maxAbsErr, `max abs error ${r.maxAbsErr} > ${r.tolerance}`).toBeLessThanOrEqual(r.tolerance);
@@ -54,19 +47,19 @@ describe('cooperative loads of the replicated a tile', () => {
     ['col', 'row', 40, 64, 48],
     ['padded', 'padded', 33, 64, 40],
   ] as const)('a %s, b %s, %i x %i x %i: single-slot units, correct', async (aLayout, bLayout, m, n, k) => {
-    const { r, compiled } = await runAndCompile({ m, n, k, aLayout, bLayout, config: replicatedA(8) });
+    const { r, compiled } = await runMatmulAndCompile({ m, n, k, aLayout, bLayout, config: replicatedA(8) });
     expect(broadcasts(compiled.wgsl)).toBeGreaterThan(0);
     expect(compiled.wgsl).toMatch(/coop\d+_0: f32/);
     expect(r.maxAbsErr, `max abs error ${r.maxAbsErr} > ${r.tolerance}`).toBeLessThanOrEqual(r.tolerance);
   });
 
   it('leaky ReLU fused, 127 x 255 x 65 (K misaligned, N odd): correct', async () => {
-    const { r } = await runAndCompile({ m: 127, n: 255, k: 65, activation: true, config: replicatedA(8) });
+    const { r } = await runMatmulAndCompile({ m: 127, n: 255, k: 65, activation: true, config: replicatedA(8) });
     expect(r.maxAbsErr).toBeLessThanOrEqual(r.tolerance);
   });
 
   it('a micro-tile smaller than BLOCK_M (a not replicated) keeps plain loads', async () => {
-    const { r, compiled } = await runAndCompile({ m: 70, n: 64, k: 64, config: { ...replicatedA(8), BLOCK_SIZE_M: 32, BLOCK_SIZE_N: 32, invocations: 32 } });
+    const { r, compiled } = await runMatmulAndCompile({ m: 70, n: 64, k: 64, config: { ...replicatedA(8), BLOCK_SIZE_M: 32, BLOCK_SIZE_N: 32, invocations: 32 } });
     expect(broadcasts(compiled.wgsl)).toBe(0);
     expect(r.maxAbsErr).toBeLessThanOrEqual(r.tolerance);
   });

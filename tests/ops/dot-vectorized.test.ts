@@ -10,7 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CompileResult, DotStrategy } from '../../index.js';
 import * as matmul from '../../examples/matmul.js';
-import { expectValidWgsl, testDevice } from './helpers.js';
+import { testDevice } from './helpers.js';
+import { runMatmulAndCompile } from './matmul-helpers.js';
 
 const strategies: readonly DotStrategy[] = ['workgroup', 'registers'];
 
@@ -26,14 +27,6 @@ const config = (dotStrategy: DotStrategy): matmul.MatmulConfig => ({
   dotStrategy,
 });
 
-async function runAndCompile(sizes: matmul.MatmulSizes): Promise<{ r: Awaited<ReturnType<typeof matmul.run>>; compiled: CompileResult }> {
-  let compiled: CompileResult | undefined;
-  const r = await matmul.run(await testDevice(), sizes, { onCompiled: (c) => (compiled = c) });
-  if (!compiled) throw new Error('no compile result');
-  await expectValidWgsl(await testDevice(), compiled);
-  return { r, compiled };
-}
-
 describe.each(strategies)('vectorized dot operands, dotStrategy %s', (strategy) => {
   it.each([
     // All multiples of 16: masks are uniform per vector.
@@ -41,7 +34,7 @@ describe.each(strategies)('vectorized dot operands, dotStrategy %s', (strategy) 
     // N, K multiples of 16 but not of the blocks; M odd.
     [37, 48, 112],
   ] as const)('%i x %i x %i row-major: vec4 loads of a and b, correct', async (m, n, k) => {
-    const { r, compiled } = await runAndCompile({ m, n, k, config: config(strategy) });
+    const { r, compiled } = await runMatmulAndCompile({ m, n, k, config: config(strategy) });
     expect(compiled.manifest.specializationKey).toContain('stride_ak:i32=1');
     expect(compiled.manifest.specializationKey).toContain('stride_bn:i32=1');
     expect(vectorLoads(compiled.wgsl, 0), 'a loads').toBeGreaterThan(0);
@@ -50,25 +43,25 @@ describe.each(strategies)('vectorized dot operands, dotStrategy %s', (strategy) 
   });
 
   it('N not a multiple of 16: b_ptrs % N is not provably contiguous, b stays scalar; a still vec4', async () => {
-    const { r, compiled } = await runAndCompile({ m: 40, n: 50, k: 64, config: config(strategy) });
+    const { r, compiled } = await runMatmulAndCompile({ m: 40, n: 50, k: 64, config: config(strategy) });
     expect(vectorLoads(compiled.wgsl, 0)).toBeGreaterThan(0);
     expect(vectorLoads(compiled.wgsl, 1)).toBe(0);
     expect(r.maxAbsErr).toBeLessThanOrEqual(r.tolerance);
   });
 
   it('K = 45: rows of A (stride 45) are misaligned, a stays scalar; b vec4', async () => {
-    const { r, compiled } = await runAndCompile({ m: 64, n: 80, k: 45, config: config(strategy) });
+    const { r, compiled } = await runMatmulAndCompile({ m: 64, n: 80, k: 45, config: config(strategy) });
     expect(vectorLoads(compiled.wgsl, 0)).toBe(0);
     expect(vectorLoads(compiled.wgsl, 1)).toBeGreaterThan(0);
     expect(r.maxAbsErr).toBeLessThanOrEqual(r.tolerance);
   });
 
   it('padded rows (stride K + 3: misaligned) and transposed operands fall back to scalar loads', async () => {
-    const padded = await runAndCompile({ m: 48, n: 64, k: 64, aLayout: 'padded', bLayout: 'padded', config: config(strategy) });
+    const padded = await runMatmulAndCompile({ m: 48, n: 64, k: 64, aLayout: 'padded', bLayout: 'padded', config: config(strategy) });
     expect(vectorLoads(padded.compiled.wgsl, 0)).toBe(0);
     expect(vectorLoads(padded.compiled.wgsl, 1)).toBe(0);
     expect(padded.r.maxAbsErr).toBeLessThanOrEqual(padded.r.tolerance);
-    const transposed = await runAndCompile({ m: 48, n: 64, k: 64, aLayout: 'col', bLayout: 'col', config: config(strategy) });
+    const transposed = await runMatmulAndCompile({ m: 48, n: 64, k: 64, aLayout: 'col', bLayout: 'col', config: config(strategy) });
     expect(vectorLoads(transposed.compiled.wgsl, 0)).toBe(0);
     expect(vectorLoads(transposed.compiled.wgsl, 1)).toBe(0);
     expect(transposed.r.maxAbsErr).toBeLessThanOrEqual(transposed.r.tolerance);
