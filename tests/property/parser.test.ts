@@ -17,6 +17,12 @@
 //  3. The source transpiled by esbuild (loader 'ts') parses to the same AST
 //     modulo spans and number-literal spelling (esbuild prints 2.0 as 2,
 //     0x10 as 16, .5 as 0.5).
+//  4. Where the fast path (frontend/fast-parse.ts) accepts a source (nearly
+//     always here; it gives up on contextual keywords such as a parameter
+//     named `of`), the chevrotain grammar builds the identical AST, spans
+//     included, so properties 1-3 hold for both paths.
+//  5. With one token dropped (most such sources are invalid), the fast path
+//     either gives up or builds exactly what the grammar builds without errors.
 //
 // Generator restrictions keep property 3 about Tessera, not about esbuild or
 // TypeScript:
@@ -36,7 +42,10 @@ import fc from 'fast-check';
 import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import type { Expr, KernelFunction, Stmt } from '../../compiler/frontend/ast.js';
-import { parseKernel } from '../../compiler/frontend/parse.js';
+import { isDeepStrictEqual } from 'node:util';
+import { fastParseKernel } from '../../compiler/frontend/fast-parse.js';
+import { kernelLexer } from '../../compiler/frontend/lexer.js';
+import { parseKernel, parseKernelAllWithGrammar } from '../../compiler/frontend/parse.js';
 import { fcParams } from './fc-helpers.js';
 
 const NUM_RUNS = 300;
@@ -770,6 +779,46 @@ describe('parser properties', () => {
         const printed = printKernelFunction(ast);
         const again = parseOrExplain(printed, 'the printed AST');
         expect(shape(again), `${source}\n--- printed ---\n${printed}`).toEqual(shape(ast));
+      }),
+      fcParams(NUM_RUNS),
+    );
+  });
+
+  it('builds the same AST, spans included, on the fast path and through the grammar', () => {
+    let runs = 0;
+    let accepted = 0;
+    fc.assert(
+      fc.property(kernels(false), styles, (k, style) => {
+        const source = printGenerated(k, style);
+        const tokens = kernelLexer.tokenize(source).tokens;
+        const quick = fastParseKernel(tokens, '<kernel>', { lineOffset: 0, columnOffset: 0 });
+        const full = parseKernelAllWithGrammar(source);
+        expect(full.errors, source).toEqual([]);
+        runs++;
+        if (quick === undefined) return;
+        accepted++;
+        expect(isDeepStrictEqual(quick, full.kernel), source).toBe(true);
+      }),
+      fcParams(NUM_RUNS),
+    );
+    // Giving up is always safe, but a fast path that gives up on most plain kernels is not one.
+    expect(accepted).toBeGreaterThan(runs / 2);
+  });
+
+  it('gives up on a source with a token dropped, or agrees with the grammar', () => {
+    fc.assert(
+      fc.property(kernels(false), styles, fc.nat(), (k, style, pick) => {
+        const source = printGenerated(k, style);
+        const all = kernelLexer.tokenize(source).tokens;
+        const drop = pick % all.length;
+        const dropped = all[drop];
+        if (!dropped) return;
+        const mutated = source.slice(0, dropped.startOffset) + ' '.repeat(dropped.image.length) + source.slice(dropped.startOffset + dropped.image.length);
+        const quick = fastParseKernel(kernelLexer.tokenize(mutated).tokens, '<kernel>', { lineOffset: 0, columnOffset: 0 });
+        if (quick === undefined) return;
+        const full = parseKernelAllWithGrammar(mutated);
+        expect(full.errors.map((e) => e.message), mutated).toEqual([]);
+        expect(isDeepStrictEqual(quick, full.kernel), mutated).toBe(true);
       }),
       fcParams(NUM_RUNS),
     );
