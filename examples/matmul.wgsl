@@ -259,22 +259,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let v81_0: bool = v42_0 < v79;
     // <kernel matmul_kernel>:26: other: 0
     // <kernel matmul_kernel>:24: const a = tl.load(a_ptrs, {
-    var v84_0: f32 = 0f;
-    if (v81_0) { v84_0 = b0[u32(v76_0)]; }
-    var v84_1: f32 = 0f;
-    if (v81_0) { v84_1 = b0[u32(v76_1)]; }
-    var v84_2: f32 = 0f;
-    if (v81_0) { v84_2 = b0[u32(v76_2)]; }
-    var v84_3: f32 = 0f;
-    if (v81_0) { v84_3 = b0[u32(v76_3)]; }
-    var v84_4: f32 = 0f;
-    if (v81_0) { v84_4 = b0[u32(v76_4)]; }
-    var v84_5: f32 = 0f;
-    if (v81_0) { v84_5 = b0[u32(v76_5)]; }
-    var v84_6: f32 = 0f;
-    if (v81_0) { v84_6 = b0[u32(v76_6)]; }
-    var v84_7: f32 = 0f;
-    if (v81_0) { v84_7 = b0[u32(v76_7)]; }
+    let v84_0: f32 = select(0f, b0[min(u32(v76_0), arrayLength(&b0) - 1u)], v81_0);
+    let v84_1: f32 = select(0f, b0[min(u32(v76_1), arrayLength(&b0) - 1u)], v81_0);
+    let v84_2: f32 = select(0f, b0[min(u32(v76_2), arrayLength(&b0) - 1u)], v81_0);
+    let v84_3: f32 = select(0f, b0[min(u32(v76_3), arrayLength(&b0) - 1u)], v81_0);
+    let v84_4: f32 = select(0f, b0[min(u32(v76_4), arrayLength(&b0) - 1u)], v81_0);
+    let v84_5: f32 = select(0f, b0[min(u32(v76_5), arrayLength(&b0) - 1u)], v81_0);
+    let v84_6: f32 = select(0f, b0[min(u32(v76_6), arrayLength(&b0) - 1u)], v81_0);
+    let v84_7: f32 = select(0f, b0[min(u32(v76_7), arrayLength(&b0) - 1u)], v81_0);
     // <kernel matmul_kernel>:29: mask: tl.expandDims(offs_k, 1) < K - k * BLOCK_SIZE_K,
     let v86_0: bool = v50_0 < v79;
     let v86_1: bool = v50_1 < v79;
@@ -286,22 +278,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let v86_7: bool = v50_7 < v79;
     // <kernel matmul_kernel>:30: other: 0
     // <kernel matmul_kernel>:28: const b = tl.load(b_ptrs, {
-    var v89_0: f32 = 0f;
-    if (v86_0) { v89_0 = b1[u32(v77_0)]; }
-    var v89_1: f32 = 0f;
-    if (v86_1) { v89_1 = b1[u32(v77_1)]; }
-    var v89_2: f32 = 0f;
-    if (v86_2) { v89_2 = b1[u32(v77_2)]; }
-    var v89_3: f32 = 0f;
-    if (v86_3) { v89_3 = b1[u32(v77_3)]; }
-    var v89_4: f32 = 0f;
-    if (v86_4) { v89_4 = b1[u32(v77_4)]; }
-    var v89_5: f32 = 0f;
-    if (v86_5) { v89_5 = b1[u32(v77_5)]; }
-    var v89_6: f32 = 0f;
-    if (v86_6) { v89_6 = b1[u32(v77_6)]; }
-    var v89_7: f32 = 0f;
-    if (v86_7) { v89_7 = b1[u32(v77_7)]; }
+    let v89_0: f32 = select(0f, b1[min(u32(v77_0), arrayLength(&b1) - 1u)], v86_0);
+    let v89_1: f32 = select(0f, b1[min(u32(v77_1), arrayLength(&b1) - 1u)], v86_1);
+    let v89_2: f32 = select(0f, b1[min(u32(v77_2), arrayLength(&b1) - 1u)], v86_2);
+    let v89_3: f32 = select(0f, b1[min(u32(v77_3), arrayLength(&b1) - 1u)], v86_3);
+    let v89_4: f32 = select(0f, b1[min(u32(v77_4), arrayLength(&b1) - 1u)], v86_4);
+    let v89_5: f32 = select(0f, b1[min(u32(v77_5), arrayLength(&b1) - 1u)], v86_5);
+    let v89_6: f32 = select(0f, b1[min(u32(v77_6), arrayLength(&b1) - 1u)], v86_6);
+    let v89_7: f32 = select(0f, b1[min(u32(v77_7), arrayLength(&b1) - 1u)], v86_7);
     // <kernel matmul_kernel>:32: accumulator = tl.dot(a, b, accumulator);
     workgroupBarrier();
     scratch[i32(t0_1) + i32(t0_0) * 16i] = bitcast<u32>(v84_0);

@@ -10,13 +10,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CompileResult, DotStrategy } from '../../index.js';
 import * as matmul from '../../examples/matmul.js';
-import { testDevice } from './helpers.js';
+import { testDevice, vec4Reads } from './helpers.js';
 import { runMatmulAndCompile } from './matmul-helpers.js';
 
 const strategies: readonly DotStrategy[] = ['workgroup', 'registers'];
 
-/** A whole-vec4 read of binding b (vectorized); scalar reads index a component after it. */
-const vectorLoads = (wgsl: string, binding: number): number => (wgsl.match(new RegExp(`b${binding}\\[u32\\([^)]*\\) >> 2u\\];`, 'g')) ?? []).length;
+const vectorLoads = vec4Reads;
 
 const config = (dotStrategy: DotStrategy): matmul.MatmulConfig => ({
   BLOCK_SIZE_M: 32,

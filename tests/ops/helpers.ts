@@ -245,3 +245,13 @@ export const SHAPES_2D = [
   [5, 300],
   [1, 1],
 ] as const;
+
+/**
+ * Whole-vec4 reads of binding b in generated WGSL: `b0[u32(p) >> 2u]`, or its
+ * masked form `b0[min((u32(p) >> 2u), arrayLength(&b0) - 1u)]`, not followed
+ * by a component index (that is a scalar read through the vec4 view).
+ */
+export function vec4Reads(wgsl: string, binding: number): number {
+  const index = `(?:u32\\([^)]*\\) >> 2u|min\\(\\(u32\\([^)]*\\) >> 2u\\), arrayLength\\(&b${binding}\\) - 1u\\))`;
+  return (wgsl.match(new RegExp(`b${binding}\\[${index}\\](?!\\[)`, 'g')) ?? []).length;
+}
