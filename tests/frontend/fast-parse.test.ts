@@ -65,6 +65,9 @@ const handedOver: readonly string[] = [
   'function k(p) { const o = { if }; }',
   'function k(p) {',
   'function k(p) {} extra',
+  // A line break ending a statement in a nested block: the grammar rejects
+  // `{ n` newline `n; }` (valid JavaScript), so the fast path must not accept it.
+  'function k(p) { if (p) { p\np; } }',
 ];
 
 function fast(source: string, options: ParseOptions) {
