@@ -166,16 +166,11 @@ class FastParser {
     return items;
   }
 
-  /** Open `{ }` blocks around the current token, the function body's included. */
-  private blockDepth = 0;
-
   /** `{ statement* }`: the statements. */
   private block(): Stmt[] {
     this.expect(T.LCurly);
-    this.blockDepth++;
     const body: Stmt[] = [];
     while (!this.is(T.RCurly)) body.push(this.statement());
-    this.blockDepth--;
     this.next();
     return body;
   }
@@ -228,16 +223,10 @@ class FastParser {
     }
   }
 
-  /**
-   * `;`, or nothing before `}`, the end, or a line break (JS automatic
-   * semicolon insertion). A line break inside a nested block is left to the
-   * grammar: it rejects some valid cases there (`if (a) { n` newline `n; }`),
-   * and the two paths must agree.
-   */
+  /** `;`, or nothing before `}`, the end, or a line break (JS automatic semicolon insertion). */
   private statementEnd(): void {
     if (this.is(T.Semicolon)) this.next();
-    else if (this.is(T.RCurly) || this.pos === this.tokens.length) return;
-    else if (!this.nextOnNewLine() || this.blockDepth > 1) throw GIVE_UP;
+    else if (!(this.is(T.RCurly) || this.pos === this.tokens.length || this.nextOnNewLine())) throw GIVE_UP;
   }
 
   /** `const a = 1, b = 2` (every declaration initialized when const); the span is the caller's. */

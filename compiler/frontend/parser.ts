@@ -233,6 +233,10 @@ export class KernelParser extends TypeGrammar {
   private readonly statementAlternatives: OrMethodOpts<unknown> = {
     ERR_MSG: 'a statement',
     IGNORE_AMBIGUITIES: true, // `{` starts a block, never an object literal
+    // The first token decides. With deeper lookahead, `{ n` newline `n` (a
+    // block whose first statement ends by a line break) matched no
+    // alternative's token paths and was rejected as "expected a statement".
+    MAX_LOOKAHEAD: 1,
     DEF: [
       { ALT: () => this.SUBRULE(this.block) },
       { ALT: () => this.SUBRULE(this.variableStatement) },
