@@ -89,8 +89,9 @@ export interface CompileOptions {
    * The adapter is a software implementation running on the CPU (adapter info
    * isFallbackAdapter: lavapipe, SwiftShader). Tunes defaults only: there an
    * invocation is a SIMD lane of one CPU thread, a barrier switches between
-   * fibers, and registers are plentiful, so kernels with reductions default to
-   * fewer invocations with more elements each (see coalescing.ts).
+   * fibers, and registers are plentiful, so barrier-free reductions get one
+   * subgroup per workgroup and other kernels runs of four vec4s per
+   * invocation (see coalescing.ts). `[software]` in the key.
    */
   readonly softwareAdapter?: boolean;
   /** Features of the target device (the runtime passes device.features); subgroup ops need 'subgroups'. */
@@ -171,8 +172,10 @@ export function compileFunction(fn: KernelFunction, source: string, args: readon
     (options.checkBounds ? '[bounds-checked]' : '') +
     (options.coalesce === false ? '[uncoalesced]' : '') +
     (options.elementsPerInvocation !== undefined ? `[epi=${options.elementsPerInvocation}]` : '') +
-    // The subgroup sizes and the software flag pick default tunables, which
-    // [wg=] records, and whether one subgroup spans the workgroup.
+    // The subgroup sizes pick default tunables, which [wg=] records, and
+    // whether one subgroup spans the workgroup; a software adapter's elements
+    // per invocation can differ at the same workgroup size.
+    (options.softwareAdapter ? '[software]' : '') +
     (subgroupUse === 'any-size' ? '[subgroups]' : subgroupUse === 'whole-workgroup' ? '[subgroups=workgroup]' : '') +
     // Cooperative loads (codegen/cooperative-load.ts) are generated for this subgroup size.
     (subgroups && options.subgroupSize !== undefined ? `[sg=${options.subgroupSize}]` : '') +

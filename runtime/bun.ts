@@ -3,6 +3,7 @@
 // through a variable specifier, as Dawn for Node is, so bundlers leave it out.
 
 import { LaunchError } from '../compiler/errors.js';
+import { importOptionalPackage } from './optional-import.js';
 
 export function isBun(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.bun === 'string';
@@ -15,17 +16,10 @@ export function currentNavigatorGpu(): GPU | undefined {
 
 /** Loads bun-webgpu, installs its globals and returns the navigator.gpu it installed. */
 export async function bunNavigatorGpu(): Promise<GPU> {
-  const specifier = 'bun-webgpu';
-  let loaded: unknown;
-  try {
-    loaded = await import(/* @vite-ignore */ specifier);
-  } catch (error) {
-    throw new LaunchError(
-      'device',
-      `Bun has no built-in WebGPU and the npm package 'bun-webgpu' did not load: ${error instanceof Error ? error.message : String(error)}. ` +
-        'Install it with `bun add bun-webgpu`.',
-    );
-  }
+  const loaded = await importOptionalPackage(
+    'bun-webgpu',
+    (reason) => `Bun has no built-in WebGPU and the npm package 'bun-webgpu' did not load: ${reason}. Install it with \`bun add bun-webgpu\`.`,
+  );
   const setup: unknown =
     typeof loaded === 'object' && loaded !== null && 'setupGlobals' in loaded
       ? loaded.setupGlobals

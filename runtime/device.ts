@@ -15,6 +15,7 @@ import { describeValue } from './dtypes.js';
 import type { BufferDType } from './manifest.js';
 import { SubmissionOrder } from './ordering.js';
 import { bunNavigatorGpu, currentNavigatorGpu, isBun } from './bun.js';
+import { errorText, importOptionalPackage } from './optional-import.js';
 import { StagingPool } from './staging.js';
 import {
   createTensor,
@@ -327,19 +328,10 @@ interface DawnModule {
 }
 
 async function importDawn(): Promise<DawnModule> {
-  // A variable specifier so bundlers building for the browser do not try to
-  // resolve (and bundle) the Node-only native module.
-  const specifier = 'webgpu';
-  let loaded: unknown;
-  try {
-    loaded = await import(/* @vite-ignore */ specifier);
-  } catch (error) {
-    throw new LaunchError(
-      'device',
-      `cannot load Dawn, the WebGPU implementation for Node (npm package 'webgpu'): ${errorText(error)}. ` +
-        'Install it with `npm install webgpu`.',
-    );
-  }
+  const loaded = await importOptionalPackage(
+    'webgpu',
+    (reason) => `cannot load Dawn, the WebGPU implementation for Node (npm package 'webgpu'): ${reason}. Install it with \`npm install webgpu\`.`,
+  );
   if (!isDawnModule(loaded)) {
     throw new LaunchError(
       'device',
@@ -406,8 +398,4 @@ function noAdapterMessage(): string {
     'Use a browser with WebGPU enabled (Chrome or Edge 113+, or a recent Safari or Firefox; headless ' +
     'Chromium needs --enable-unsafe-webgpu), or run under Node with the `webgpu` package.'
   );
-}
-
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -8,7 +8,8 @@
 // the manifest and the WGSL then fails loudly at pipeline creation.
 
 import { LaunchError, TesseraError } from '../compiler/errors.js';
-import { errorText, type TesseraDevice } from './device.js';
+import type { TesseraDevice } from './device.js';
+import { errorText } from './optional-import.js';
 import type { CompiledKernel, KernelManifest } from './manifest.js';
 import { formatWgslMessages, validateWgsl } from './validate.js';
 

@@ -217,16 +217,16 @@ export class Emitter implements ThreadIndexNamer {
     return this.get(v).uniform;
   }
 
-  /**
-   * The scalar's WGSL expression, made uniform for WGSL first when the blocks
-   * it controls contain barriers: invocation 0 publishes its value (every
-   * invocation computed the same scalar) and workgroupUniformLoad reads it back.
-   */
   /** Will uniformScalar(v, controlled) give an expression WGSL sees as uniform? */
   controlIsUniform(values: readonly Value[], controlled: readonly Block[]): boolean {
     return values.every((v) => this.get(v).uniform) || controlled.some(containsBarrier);
   }
 
+  /**
+   * The scalar's WGSL expression, made uniform for WGSL first when the blocks
+   * it controls contain barriers: invocation 0 publishes its value (every
+   * invocation computed the same scalar) and workgroupUniformLoad reads it back.
+   */
   uniformScalar(v: Value, controlled: readonly Block[]): string {
     const e = this.get(v);
     const expr = e.slots[0] ?? '';

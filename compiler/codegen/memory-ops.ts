@@ -84,16 +84,15 @@ export function emitLoad(e: Emitter, op: LoadOp): void {
   for (let i = 0; i < count; i++) {
     const name = valueName(op.result, scalar ? null : i);
     const pointer = e.slotAt(op.ptr, i);
-    // The checked read exists (and registers its site) only with bounds checking on.
-    const read = e.boundsCheck ? e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`) : undefined;
-    if (op.mask && op.other && read === undefined) {
-      e.line(`let ${name}: ${type} = ${maskedElement(e, b, pointer, e.slotAt(op.other, i), e.slotAt(op.mask, i))};`);
-    } else if (op.mask && op.other) {
-      e.line(`var ${name}: ${type} = ${e.slotAt(op.other, i)};`);
-      e.line(`if (${e.slotAt(op.mask, i)}) { ${read} }`);
-    } else if (read !== undefined) {
-      e.line(`var ${name}: ${type} = ${literal(0, dtype)};`);
-      e.line(read);
+    const mask = op.mask ? e.slotAt(op.mask, i) : null;
+    const other = op.other ? e.slotAt(op.other, i) : literal(0, dtype);
+    if (e.boundsCheck) {
+      // Only live lanes read, so only they are checked (the checked read registers its site).
+      const read = e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`);
+      e.line(`var ${name}: ${type} = ${other};`);
+      e.line(mask ? `if (${mask}) { ${read} }` : read);
+    } else if (mask) {
+      e.line(`let ${name}: ${type} = ${maskedElement(e, b, pointer, other, mask)};`);
     } else e.line(`let ${name}: ${type} = ${elementRef(e, b, pointer)};`);
     slots.push(name);
   }

@@ -7,6 +7,9 @@ import { IRBuilder } from './builder.js';
 import type { Op, Value } from './ops.js';
 import type { Type } from './types.js';
 
+/** The ops that give a kernel its structure. */
+type ControlOp = Extract<Op, { kind: 'for' | 'if' | 'yield' }>;
+
 type ForOp = Extract<Op, { kind: 'for' }>;
 type IfOp = Extract<Op, { kind: 'if' }>;
 
@@ -60,6 +63,27 @@ export abstract class Rewriter {
       });
     }, inits.map((v) => v.type));
     this.bind(op.results, results);
+  }
+
+  /**
+   * Rebuild a `for`, `if` or `yield` as they are (nested bodies walked inside
+   * `scoped`, as in rewriteFor/rewriteIf); false for any other op. The
+   * structure every pass that only rewrites the ops inside keeps.
+   */
+  protected rewriteControl(op: Op, scoped: <T>(walk: () => T) => T = (f) => f()): op is ControlOp {
+    switch (op.kind) {
+      case 'for':
+        this.rewriteFor(op, scoped);
+        return true;
+      case 'if':
+        this.rewriteIf(op, scoped);
+        return true;
+      case 'yield':
+        this.b.yieldOp(op.values.map(this.get), op.span);
+        return true;
+      default:
+        return false;
+    }
   }
 
   /** Rebuild an if; each branch is walked whole (its yield included). */

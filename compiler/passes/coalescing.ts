@@ -53,9 +53,10 @@ export function coalescing(kernel: KernelIR, options: CoalescingOptions = {}): K
   // A software adapter moves memory fastest when each invocation has one
   // contiguous run of several vec4s (see SOFTWARE_RUN); only where no data
   // crosses invocations, since a reduction wants a one-subgroup workgroup.
-  const longRuns = options.softwareAdapter === true && !hasCrossInvocationOps(kernel.body);
+  const crossInvocation = hasCrossInvocationOps(kernel.body);
+  const longRuns = options.softwareAdapter === true && !crossInvocation;
   const elements = requested ?? (options.coalesce === false ? 1 : chooseElements(kernel, longRuns ? SOFTWARE_RUN : MAX_VECTOR_WIDTH));
-  return { ...kernel, elementsPerInvocation: elements, workgroupSize: options.invocations ?? defaultInvocations(kernel.body, elements, options) };
+  return { ...kernel, elementsPerInvocation: elements, workgroupSize: options.invocations ?? defaultInvocations(kernel.body, elements, crossInvocation, options) };
 }
 
 /**
@@ -100,9 +101,8 @@ const MIN_DEFAULT_INVOCATIONS = 32;
  * softmax (64 invocations for a 1024-wide row) on the reference device, and
  * subgroup reductions need fewer rounds with fewer subgroups.
  */
-function defaultInvocations(body: Block, elements: number, options: CoalescingOptions): number {
+function defaultInvocations(body: Block, elements: number, crossInvocation: boolean, options: CoalescingOptions): number {
   const tile = largestTile(body);
-  const crossInvocation = hasCrossInvocationOps(body);
   const oneSubgroup = options.subgroupMinSize;
   if (
     options.softwareAdapter === true && options.subgroups === true && oneSubgroup !== undefined && crossInvocation &&

@@ -47,16 +47,8 @@ class Masker extends Rewriter {
 
   walk(ops: readonly Op[]): void {
     for (const op of ops) {
+      if (this.rewriteControl(op)) continue;
       switch (op.kind) {
-        case 'for':
-          this.rewriteFor(op);
-          break;
-        case 'if':
-          this.rewriteIf(op);
-          break;
-        case 'yield':
-          this.b.yieldOp(op.values.map(this.get), op.span);
-          break;
         case 'load':
           this.map.set(op.result.id, this.load(op));
           break;

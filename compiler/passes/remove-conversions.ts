@@ -109,16 +109,8 @@ class ConversionRemover extends Rewriter {
 
   walk(ops: readonly Op[]): void {
     for (const op of ops) {
+      if (this.rewriteControl(op, this.copies.scoped)) continue;
       switch (op.kind) {
-        case 'for':
-          this.rewriteFor(op, this.copies.scoped);
-          break;
-        case 'if':
-          this.rewriteIf(op, this.copies.scoped);
-          break;
-        case 'yield':
-          this.b.yieldOp(op.values.map(this.get), op.span);
-          break;
         case 'convertLayout': {
           const layout = op.result.type.layout ?? scalarLayout;
           this.map.set(op.result.id, this.convert(op.operand, layout, op));

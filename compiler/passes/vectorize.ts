@@ -61,16 +61,8 @@ class Vectorizer extends Rewriter {
 
   walk(ops: readonly Op[]): void {
     for (const op of ops) {
+      if (this.rewriteControl(op)) continue;
       switch (op.kind) {
-        case 'for':
-          this.rewriteFor(op);
-          break;
-        case 'if':
-          this.rewriteIf(op);
-          break;
-        case 'yield':
-          this.b.yieldOp(op.values.map(this.get), op.span);
-          break;
         case 'load': {
           const vector = vectorAccessFor(op.ptr, op.mask, this.info, true);
           const r = this.b.load(this.get(op.ptr), op.mask && this.get(op.mask), op.other && this.get(op.other), op.span, op.result.type.layout, vector);

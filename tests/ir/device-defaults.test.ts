@@ -66,6 +66,9 @@ describe('defaults from the adapter', () => {
     const gpu = compileSource(add, n16, gpuLike);
     expect(gpu.ir.elementsPerInvocation).toBe(4);
     expect(gpu.manifest.workgroupSize).toBe(128);
+    // Elements per invocation can differ at one workgroup size: the key tells the two builds apart.
+    expect(software.manifest.specializationKey).toContain('[software]');
+    expect(gpu.manifest.specializationKey).not.toContain('[software]');
   });
 
   it('leaves compiles without subgroups alone', () => {
