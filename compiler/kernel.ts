@@ -51,6 +51,8 @@ export interface KernelOptions {
   readonly elementsPerInvocation?: number;
   /** Use subgroup reductions when the device has them (default true; false forces workgroup memory). */
   readonly subgroups?: boolean;
+  /** Unmasked copies of masked regions for whole tiles (see CompileOptions.fullTiles). */
+  readonly fullTiles?: boolean;
   /**
    * Specialize on integer scalars divisible by 16 and on buffer alignment, as
    * Triton does (default true). False, or a list of parameter names (Triton's
@@ -96,6 +98,8 @@ export interface LaunchOptions {
   readonly elementsPerInvocation?: number;
   /** See KernelOptions.subgroups. */
   readonly subgroups?: boolean;
+  /** See KernelOptions.fullTiles. */
+  readonly fullTiles?: boolean;
   /** GPU timestamps at the start and end of the launch's compute pass (benchmarks; needs 'timestamp-query'). */
   readonly timestampWrites?: GPUComputePassTimestampWrites;
 }
@@ -243,7 +247,8 @@ export class Kernel {
     const subgroupSize = options.subgroupSize ?? adapter?.subgroupMaxSize;
     const subgroupMinSize = options.subgroupMinSize ?? adapter?.subgroupMinSize;
     const softwareAdapter = options.softwareAdapter ?? adapter?.isFallbackAdapter ?? false;
-    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}|${subgroupSize ?? ''}|${subgroupMinSize ?? ''}|${softwareAdapter}|${dotStrategy ?? ''}`;
+    const fullTiles = options.fullTiles ?? this.options.fullTiles;
+    const key = `${JSON.stringify(specs)}|${invocations ?? ''}|${limits?.workgroupStorageBytes ?? ''}|${checkBounds}|${coalesce}|${elementsPerInvocation ?? ''}|${subgroups}|${subgroupSize ?? ''}|${subgroupMinSize ?? ''}|${softwareAdapter}|${fullTiles ?? ''}|${dotStrategy ?? ''}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const result = compileFunction(this.fn, this.source, specs, {
@@ -259,6 +264,7 @@ export class Kernel {
       ...(subgroupSize !== undefined ? { subgroupSize } : {}),
       ...(subgroupMinSize !== undefined ? { subgroupMinSize } : {}),
       softwareAdapter,
+      ...(fullTiles !== undefined ? { fullTiles } : {}),
       ...(this.options.file ? { file: this.options.file } : {}),
       ...(this.namespace ? { namespace: this.namespace } : {}),
     });
@@ -290,6 +296,7 @@ export class Kernel {
       ...(options.coalesce !== undefined ? { coalesce: options.coalesce } : {}),
       ...(options.elementsPerInvocation !== undefined ? { elementsPerInvocation: options.elementsPerInvocation } : {}),
       ...(options.subgroups !== undefined ? { subgroups: options.subgroups } : {}),
+      ...(options.fullTiles !== undefined ? { fullTiles: options.fullTiles } : {}),
     });
     // The manifest names parameters as the source does; args use this.params.
     const argOf = (param: string): KernelArgValue | undefined => args[this.launchName.get(param) ?? param];

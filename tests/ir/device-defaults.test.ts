@@ -61,8 +61,9 @@ describe('defaults from the adapter', () => {
     const software = compileSource(add, n16, lavapipeLike);
     expect(software.ir.elementsPerInvocation).toBe(16);
     expect(software.manifest.workgroupSize).toBe(64);
-    // Four vec4 loads per invocation.
-    expect(vec4Reads(software.wgsl, 0)).toBe(4);
+    // Four vec4 loads per invocation, in each of the full-tile and masked copies.
+    expect(vec4Reads(software.wgsl, 0)).toBe(8);
+    expect(vec4Reads(compileSource(add, n16, { ...lavapipeLike, fullTiles: false }).wgsl, 0)).toBe(4);
     const gpu = compileSource(add, n16, gpuLike);
     expect(gpu.ir.elementsPerInvocation).toBe(4);
     expect(gpu.manifest.workgroupSize).toBe(128);

@@ -130,6 +130,8 @@ export interface RunOptions {
   readonly subgroups?: boolean;
   readonly coalesce?: boolean;
   readonly elementsPerInvocation?: number;
+  /** Unmasked copies for whole tiles (default: on for software adapters such as lavapipe). */
+  readonly fullTiles?: boolean;
 }
 
 /**
@@ -144,6 +146,7 @@ export async function run(k: Kernel, grid: GridSpec, args: KernelArgsInput, opti
     ...(options.subgroups !== undefined ? { subgroups: options.subgroups } : {}),
     ...(options.coalesce !== undefined ? { coalesce: options.coalesce } : {}),
     ...(options.elementsPerInvocation !== undefined ? { elementsPerInvocation: options.elementsPerInvocation } : {}),
+    ...(options.fullTiles !== undefined ? { fullTiles: options.fullTiles } : {}),
   };
   const compiled = k.compile(args, { device, verify: true, ...inv });
   await expectValidWgsl(device, compiled);
