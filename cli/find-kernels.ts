@@ -206,4 +206,4 @@ function readOptions(text: string, masked: string, at: number, callClose: number
   return problems.length ? { options, problem: problems.join('; ') } : { options };
 }
 
-const KNOWN_OPTIONS = ['constexprs', 'types', 'invocations', 'file', 'namespace', 'params', 'checkBounds', 'coalesce', 'elementsPerInvocation', 'subgroups', 'specialize'];
+const KNOWN_OPTIONS = ['constexprs', 'types', 'invocations', 'file', 'namespace', 'params', 'checkBounds', 'coalesce', 'elementsPerInvocation', 'subgroups', 'fullTiles', 'specialize'];

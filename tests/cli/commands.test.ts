@@ -59,7 +59,7 @@ describe('tessera ir', () => {
     const sections = run.stdout.split(/^\/\/ ---- IR after \S+ ----\n/m).slice(1);
     expect(sections[0]).toMatch(/^kernel add_kernel\(x_ptr: \*f32, y_ptr: \*f32, output_ptr: \*f32, n_elements: i32, BLOCK_SIZE=1024\)/);
     expect(sections[0]).not.toContain('#blocked'); // layouts come from tiling
-    expect(sections[2]).toContain('#blocked');
+    expect(sections[headers.indexOf('tiling')]).toContain('#blocked');
   });
 
   it('--dump-after picks stages; --locations adds file positions; --json returns them', async () => {

@@ -5,6 +5,7 @@
 // keep the poison.
 
 import { describe, expect, it } from 'vitest';
+import { printKernel } from '../../compiler/ir/printer.js';
 import { kernel, tl as tlImport } from '../../index.js';
 import { cdiv, expectExact, poisoned, POISON_I32, readF32, readI32, run, seeded, testDevice, type TestTl } from './helpers.js';
 
@@ -16,7 +17,7 @@ const window = kernel(
     const cols = tl.programId(1) * BN + tl.arange(0, BN) - 1;
     const r = tl.expandDims(rows, 1);
     const c = tl.expandDims(cols, 0);
-    const inside = (r >= lo) & (r < hi) & (c >= 0) & (c < width);
+    const inside = r >= lo && r < hi && c >= 0 && c < width;
     const offs = r * width + c;
     tl.store(out + offs, tl.load(x + offs, { mask: inside, other: -1.0 }) * 2.0, { mask: inside });
   },
@@ -48,6 +49,8 @@ describe('full tiles', () => {
         const args = { x, out, lo, hi, width, BM, BN };
         const compiled = await run(window, [cdiv(height, BM), cdiv(width + 1, BN)], args, { fullTiles });
         expect(compiled.manifest.specializationKey.includes('[full-tiles]')).toBe(fullTiles);
+        // The unmasked copy exists (its guard is the if), and only in the build with the pass.
+        expect(/^\s+if %/m.test(printKernel(compiled.ir))).toBe(fullTiles);
         expectExact(`window ${height}x${width} rows [${lo}, ${hi}) fullTiles=${fullTiles}`, await readF32(out), expected);
         out.destroy();
       }
