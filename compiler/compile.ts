@@ -30,9 +30,9 @@ export interface Pass {
 
 export const pipeline: readonly Pass[] = [
   { name: 'canonicalize', run: (k) => canonicalize(k), tiled: false },
-  { name: 'full-tiles', run: (k, o) => (fullTilesOn(o) ? fullTiles(k) : k), tiled: false },
   { name: 'tiling', run: (k) => tiling(k), tiled: true },
   { name: 'remove-conversions', run: (k) => removeConversions(k), tiled: true },
+  { name: 'full-tiles', run: (k, o) => (fullTilesOn(o) ? fullTiles(k) : k), tiled: true },
   { name: 'masking', run: (k) => masking(k), tiled: true },
   // Tiling rematerializes index math per layout and masking adds constants:
   // merge what became duplicate.

@@ -12,21 +12,24 @@
 // block the ops are emitted twice, under `if (guard)` with those masks (and
 // everything derived from them) replaced by true, and under `else` as they
 // were. Only straight-line elementwise regions are copied (no loops,
-// reductions or dots, nothing the block yields): see plan() for what copying
-// more cost on lavapipe. The guard only reads uniform scalars, so the branch
+// reductions, dots or layout conversions, nothing the block yields): see
+// plan() for what copying more cost on lavapipe. The guard only reads uniform scalars, so the branch
 // is uniform.
 //
-// Assumes: canonicalized IR, before tiling (layouts are not yet chosen).
+// Assumes: tiled IR after remove-conversions (a conversion left is a real
+// workgroup-memory round trip), before masking (which drops the all-true masks).
 // Guarantees: the same values in every element as the input kernel.
 
 import { tileBounds, type ProvableComparison, type TileBounds, type UniformPlusRange } from '../analysis/tile-bounds.js';
 import type { Span } from '../errors.js';
+import { scalarLayout } from '../ir/layout.js';
 import { blocksOf, operandsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple } from '../ir/rebuild.js';
 import { Rewriter } from '../ir/rewriter.js';
 
 const I32_MAX = 2 ** 31 - 1;
 const I32_MIN = -(2 ** 31);
+
 
 export function fullTiles(kernel: KernelIR): KernelIR {
   const bounds = tileBounds(kernel);
@@ -92,12 +95,13 @@ class Versioner extends Rewriter {
 
   private rewriteOne(op: Op): void {
     if (this.rewriteControl(op)) return;
-    if (op.kind !== 'store' && (this.forced.get(op.result.id) ?? 0) > 0) {
-      this.map.set(op.result.id, this.allTrue(op.result, op.span));
+    if (op.kind === 'store') {
+      rebuildSimple(this.b, op, this.get);
       return;
     }
-    const r = rebuildSimple(this.b, op, this.get);
-    if (r && op.kind !== 'store') this.map.set(op.result.id, r);
+    const forced = (this.forced.get(op.result.id) ?? 0) > 0;
+    const r = forced ? this.allTrue(op.result, op.span) : rebuildSimple(this.b, op, this.get, op.result.type.layout);
+    if (r) this.map.set(op.result.id, r);
   }
 
   private plan(ops: readonly Op[]): Plan | undefined {
@@ -143,9 +147,10 @@ class Versioner extends Rewriter {
     const yieldsFromRegion = blockYield?.kind === 'yield' && blockYield.values.some(inRegion);
     // Only straight-line elementwise regions outside loops: measured on
     // lavapipe, copying anything more costs more than the masks save. Copies
-    // in or of a loop body explode the driver's JIT time (layer norm's
-    // normalize loop: 0.6 s to 40 s; its accumulating loops likewise), and a
-    // region with a reduction ran 1.4x slower (softmax).
+    // in or of a loop body exploded the driver's JIT time (layer norm's
+    // normalize loop: 0.6 s to 40 s), and so did copies holding workgroup-
+    // memory round trips (conversions, reshapes: a 64x64-tile kernel 1 s to
+    // 48 s); a region with a reduction ran 1.4x slower (softmax).
     if (yieldsFromRegion || region.some(costlyToCopy)) return undefined;
     const trueBefore = [...alwaysTrue].filter((id) => {
       const d = this.defs.get(id);
@@ -162,7 +167,7 @@ class Versioner extends Rewriter {
 
   private version(region: readonly Op[], plan: Plan): void {
     const span = plan.span;
-    const guard = plan.guarded.map((c) => this.guardOf(c, span)).reduce((a, b) => this.b.binary('and', a, b, span));
+    const guard = plan.guarded.map((c) => this.guardOf(c, span)).reduce((a, b) => this.b.binary('and', a, b, span, scalarLayout));
     const unmasked = this.b.block([], () => {
       for (const id of plan.alwaysTrue) this.forced.set(id, (this.forced.get(id) ?? 0) + 1);
       const saved = plan.trueBefore.flatMap((id) => {
@@ -189,32 +194,33 @@ class Versioner extends Rewriter {
     const extreme = (side: UniformPlusRange, k: number): Value => {
       const sum = this.sumOf(side.terms, span);
       if (!sum) return this.int(k, span);
-      if (side.hi > 0) conditions.push(this.b.binary('le', sum, this.int(I32_MAX - side.hi, span), span));
-      if (side.lo < 0) conditions.push(this.b.binary('ge', sum, this.int(I32_MIN - side.lo, span), span));
-      return k === 0 ? sum : this.b.binary('add', sum, this.int(k, span), span);
+      if (side.hi > 0) conditions.push(this.b.binary('le', sum, this.int(I32_MAX - side.hi, span), span, scalarLayout));
+      if (side.lo < 0) conditions.push(this.b.binary('ge', sum, this.int(I32_MIN - side.lo, span), span, scalarLayout));
+      return k === 0 ? sum : this.b.binary('add', sum, this.int(k, span), span, scalarLayout);
     };
     const max = extreme(c.lesser, c.lesser.hi);
     const min = extreme(c.greater, c.greater.lo);
-    conditions.push(this.b.binary(c.strict ? 'lt' : 'le', max, min, span));
-    return conditions.reduce((a, b) => this.b.binary('and', a, b, span));
+    conditions.push(this.b.binary(c.strict ? 'lt' : 'le', max, min, span, scalarLayout));
+    return conditions.reduce((a, b) => this.b.binary('and', a, b, span, scalarLayout));
   }
 
   private sumOf(terms: readonly Value[], span: Span): Value | undefined {
-    return terms.map(this.get).reduce<Value | undefined>((acc, t) => (acc ? this.b.binary('add', acc, t, span) : t), undefined);
+    return terms.map(this.get).reduce<Value | undefined>((acc, t) => (acc ? this.b.binary('add', acc, t, span, scalarLayout) : t), undefined);
   }
 
   private int(value: number, span: Span): Value {
-    return this.b.constant(value, 'i32', span);
+    return this.b.constant(value, 'i32', span, scalarLayout);
   }
 
   private allTrue(like: Value, span: Span): Value {
-    const t = this.b.constant(true, 'bool', span);
-    return like.type.shape.length === 0 ? t : this.b.splat(t, like.type.shape, span);
+    const t = this.b.constant(true, 'bool', span, scalarLayout);
+    return like.type.shape.length === 0 ? t : this.b.splat(t, like.type.shape, span, like.type.layout);
   }
 }
 
 function costlyToCopy(op: Op): boolean {
-  if (op.kind === 'reduce' || op.kind === 'argReduce' || op.kind === 'dot' || op.kind === 'for') return true;
+  // After remove-conversions a remaining conversion or reshape goes through workgroup memory: barriers.
+  if (op.kind === 'reduce' || op.kind === 'argReduce' || op.kind === 'dot' || op.kind === 'for' || op.kind === 'convertLayout' || op.kind === 'reshape') return true;
   return blocksOf(op).some((b) => b.ops.some(costlyToCopy));
 }
 

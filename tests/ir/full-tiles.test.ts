@@ -48,10 +48,10 @@ describe('full-tiles pass', () => {
     const on = stages(add, addSpecs, software);
     expect(on.result.manifest.specializationKey).toContain('[full-tiles]');
     const gpu = stages(add, addSpecs, {});
-    expect(gpu.printed['full-tiles']).toBe(gpu.printed['canonicalize']);
+    expect(gpu.printed['full-tiles']).toBe(gpu.printed['remove-conversions']);
     expect(gpu.result.manifest.specializationKey).not.toContain('[full-tiles]');
     const off = stages(add, addSpecs, { ...software, fullTiles: false });
-    expect(off.printed['full-tiles']).toBe(off.printed['canonicalize']);
+    expect(off.printed['full-tiles']).toBe(off.printed['remove-conversions']);
     expect(off.result.manifest.specializationKey).not.toContain('[full-tiles]');
     expect(stages(add, addSpecs, { fullTiles: true }).printed['full-tiles']).toMatch(/^\s+if %/m);
   });
