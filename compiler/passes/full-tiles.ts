@@ -22,13 +22,15 @@
 
 import { tileBounds, type ProvableComparison, type TileBounds, type UniformPlusRange } from '../analysis/tile-bounds.js';
 import type { Span } from '../errors.js';
-import { scalarLayout } from '../ir/layout.js';
+import { dimTilings, scalarLayout } from '../ir/layout.js';
 import { blocksOf, operandsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple } from '../ir/rebuild.js';
+import type { Type } from '../ir/types.js';
 import { Rewriter } from '../ir/rewriter.js';
 
 const I32_MAX = 2 ** 31 - 1;
 const I32_MIN = -(2 ** 31);
+
 
 
 export function fullTiles(kernel: KernelIR): KernelIR {
@@ -145,12 +147,15 @@ class Versioner extends Rewriter {
       return d !== undefined && d.block === block && d.index >= start;
     };
     const yieldsFromRegion = blockYield?.kind === 'yield' && blockYield.values.some(inRegion);
-    // Only straight-line elementwise regions outside loops: measured on
-    // lavapipe, copying anything more costs more than the masks save. Copies
-    // in or of a loop body exploded the driver's JIT time (layer norm's
-    // normalize loop: 0.6 s to 40 s), and so did copies holding workgroup-
-    // memory round trips (conversions, reshapes: a 64x64-tile kernel 1 s to
-    // 48 s); a region with a reduction ran 1.4x slower (softmax).
+    // Only straight-line elementwise regions outside loops whose copy is
+    // branch-free: measured on lavapipe, copying anything more costs more
+    // than the masks save. Copies in or of a loop body exploded the driver's
+    // JIT time (layer norm's normalize loop: 0.6 s to 40 s), and so did
+    // copies holding workgroup-memory round trips (conversions, reshapes: a
+    // 64x64-tile kernel 1 s to 48 s) or per-element ownership branches
+    // (tests/ops/elementwise-int at BLOCK 16 on 64 invocations: 0.9 s to
+    // 42 s; at BLOCK 512, with no such branches, 0.36 s to 0.5 s); a region
+    // with a reduction ran 1.4x slower (softmax).
     if (yieldsFromRegion || region.some(costlyToCopy)) return undefined;
     const trueBefore = [...alwaysTrue].filter((id) => {
       const d = this.defs.get(id);
@@ -221,7 +226,20 @@ class Versioner extends Rewriter {
 function costlyToCopy(op: Op): boolean {
   // After remove-conversions a remaining conversion or reshape goes through workgroup memory: barriers.
   if (op.kind === 'reduce' || op.kind === 'argReduce' || op.kind === 'dot' || op.kind === 'for' || op.kind === 'convertLayout' || op.kind === 'reshape') return true;
+  // A store of a tile smaller than its layout keeps a branch per element (only the owner of a replica stores) even unmasked.
+  if (op.kind === 'store' && replicated(op.value.type)) return true;
   return blocksOf(op).some((b) => b.ops.some(costlyToCopy));
+}
+
+/** The layout covers more than the tile: other invocations hold replicas of its elements. */
+function replicated(type: Type): boolean {
+  const layout = type.layout;
+  if (layout === undefined || layout.kind === 'scalar' || type.shape.length === 0) return false;
+  const tilings =
+    layout.kind === 'blocked'
+      ? dimTilings(layout, type.shape)
+      : dimTilings(layout.parent, [...type.shape.slice(0, layout.dim), 1, ...type.shape.slice(layout.dim)]);
+  return tilings.some((d) => d.wraps && d.threads > 1);
 }
 
 /** Ids an op defines or reads, nested blocks included. */

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { CompileOptions } from '../../compiler/compile.js';
-import { after, args, opLines, stages } from './helpers.js';
+import { after, args, stages } from './helpers.js';
 
 const software: CompileOptions = { softwareAdapter: true };
 
@@ -15,16 +15,14 @@ const add = `function add(x, y, out, n, BLOCK) {
 }`;
 const addSpecs = args('*f32', '*f32', '*f32', 'i32', 1024);
 
-/** The lines of the then-branch (unmasked copy) and else-branch of the first if. */
+/** The op lines of the then-branch (unmasked copy) and else-branch of the first if. */
 function branches(printed: string): { readonly unmasked: string[]; readonly masked: string[] } {
-  const lines = opLines(printed);
-  const start = lines.findIndex((l) => l.startsWith('if '));
-  const elseAt = printed.split('\n').findIndex((l) => l.includes('} else {'));
-  expect(start, printed).toBeGreaterThanOrEqual(0);
   const text = printed.split('\n');
-  const thenLines = text.slice(text.findIndex((l) => /^\s+if %/.test(l)) + 1, elseAt).map((l) => l.trim());
+  const ifAt = text.findIndex((l) => /^\s+if %/.test(l));
+  const elseAt = text.findIndex((l) => l.includes('} else {'));
+  expect(ifAt, printed).toBeGreaterThanOrEqual(0);
   const elseLines = text.slice(elseAt + 1).map((l) => l.trim());
-  return { unmasked: thenLines, masked: elseLines.slice(0, elseLines.findIndex((l) => l === '}')) };
+  return { unmasked: text.slice(ifAt + 1, elseAt).map((l) => l.trim()), masked: elseLines.slice(0, elseLines.indexOf('}')) };
 }
 
 describe('full-tiles pass', () => {
@@ -92,7 +90,7 @@ describe('full-tiles pass', () => {
     expect(after(loadedBound, args('*f32', '*f32', '*i32', 256), 'full-tiles', software)).not.toMatch(/^\s+if %/m);
   });
 
-  it('does not copy loops, reductions or regions a loop yields from (lavapipe JIT time and speed)', () => {
+  it('does not copy loops, reductions, replicated stores or workgroup-memory reshapes (lavapipe JIT time and speed)', () => {
     const softmaxLike = `function sm(x, out, n, BLOCK) {
       const offs = tl.arange(0, BLOCK);
       const v = tl.load(x + tl.programId(0) * n + offs, { mask: offs < n, other: -Infinity });
@@ -106,5 +104,16 @@ describe('full-tiles pass', () => {
       }
     }`;
     expect(after(looped, args('*f32', '*f32', 'i32', 256), 'full-tiles', software)).not.toMatch(/if %/);
+    // A tile smaller than the workgroup keeps an ownership branch per stored element.
+    expect(after(add, args('*f32', '*f32', '*f32', 'i32', 16), 'full-tiles', { ...software, invocations: 64 })).not.toMatch(/if %/);
+    expect(after(add, args('*f32', '*f32', '*f32', 'i32', 1024), 'full-tiles', { ...software, invocations: 64 })).toMatch(/if %/);
+    // A reshape goes through workgroup memory: barriers in the copy.
+    const reshaped = `function flat(x, out, n, BM, BN) {
+      const offs = tl.expandDims(tl.arange(0, BM), 1) * BN + tl.expandDims(tl.arange(0, BN), 0);
+      const v = tl.load(x + offs, { mask: offs < n, other: 0 });
+      const flat = tl.arange(0, BM * BN);
+      tl.store(out + flat, tl.reshape(v, [BM * BN]), { mask: flat < n });
+    }`;
+    expect(after(reshaped, args('*f32', '*f32', 'i32', 8, 32), 'full-tiles', software)).not.toMatch(/if %/);
   });
 });
