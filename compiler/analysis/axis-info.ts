@@ -26,15 +26,25 @@ export interface AxisInfo {
   readonly constancy: readonly number[];
 }
 
-/** Divisibility of 0 (every power of two divides it), capped to stay a safe integer. */
-export const MAX_DIVISIBILITY = 1 << 30;
+/**
+ * Divisibility of 0 (every power of two divides it), capped to stay a small
+ * integer: 2^29 is the largest power of two V8 stores unboxed (a Smi), so the
+ * fact arrays keep one elements kind and the analysis's code stays
+ * monomorphic (2^30 made some arrays hold doubles, which deoptimized it).
+ * Only divisibility by 4 (vectors) and small powers of two are ever used.
+ */
+export const MAX_DIVISIBILITY = 1 << 29;
 
 export type AxisInfoMap = ReadonlyMap<number, AxisInfo>;
 
 export function gcd(a: number, b: number): number {
   let x = Math.abs(a);
   let y = Math.abs(b);
-  while (y) [x, y] = [y, x % y];
+  while (y !== 0) {
+    const r = x % y;
+    x = y;
+    y = r;
+  }
   return x || MAX_DIVISIBILITY;
 }
 
