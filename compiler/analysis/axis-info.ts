@@ -26,15 +26,25 @@ export interface AxisInfo {
   readonly constancy: readonly number[];
 }
 
-/** Divisibility of 0 (every power of two divides it), capped to stay a safe integer. */
-export const MAX_DIVISIBILITY = 1 << 30;
+/**
+ * Divisibility of 0 (every power of two divides it), capped to stay a small
+ * integer: 2^29 is the largest power of two V8 stores unboxed (a Smi), so the
+ * fact arrays keep one elements kind and the analysis's code stays
+ * monomorphic (2^30 made some arrays hold doubles, which deoptimized it).
+ * Only divisibility by 4 (vectors) and small powers of two are ever used.
+ */
+export const MAX_DIVISIBILITY = 1 << 29;
 
 export type AxisInfoMap = ReadonlyMap<number, AxisInfo>;
 
 export function gcd(a: number, b: number): number {
   let x = Math.abs(a);
   let y = Math.abs(b);
-  while (y) [x, y] = [y, x % y];
+  while (y !== 0) {
+    const r = x % y;
+    x = y;
+    y = r;
+  }
   return x || MAX_DIVISIBILITY;
 }
 
@@ -59,18 +69,37 @@ function unknown(v: Value): AxisInfo {
   return { contiguity: shape.map(() => 1), divisibility: shape.map(() => 1), constancy: shape.map(() => 1) };
 }
 
+// Helpers are module-level functions rather than closures made per call:
+// the analysis runs them for every op (and tsx, which runs the benchmarks,
+// names every closure it creates, at a cost).
+
+function gcds(x: readonly number[], y: readonly number[]): number[] {
+  return x.map((n, d) => gcd(n, y[d] ?? 1));
+}
+
 function join(a: AxisInfo, b: AxisInfo): AxisInfo {
-  const pick = (x: readonly number[], y: readonly number[]): number[] => x.map((n, d) => gcd(n, y[d] ?? 1));
   return {
-    contiguity: pick(a.contiguity, b.contiguity),
-    divisibility: pick(a.divisibility, b.divisibility),
-    constancy: pick(a.constancy, b.constancy),
+    contiguity: gcds(a.contiguity, b.contiguity),
+    divisibility: gcds(a.divisibility, b.divisibility),
+    constancy: gcds(a.constancy, b.constancy),
   };
 }
 
+function sameNumbers(x: readonly number[], y: readonly number[]): boolean {
+  return x.length === y.length && x.every((n, i) => n === y[i]);
+}
+
 function same(a: AxisInfo, b: AxisInfo): boolean {
-  const eq = (x: readonly number[], y: readonly number[]): boolean => x.length === y.length && x.every((n, i) => n === y[i]);
-  return eq(a.contiguity, b.contiguity) && eq(a.divisibility, b.divisibility) && eq(a.constancy, b.constancy);
+  return sameNumbers(a.contiguity, b.contiguity) && sameNumbers(a.divisibility, b.divisibility) && sameNumbers(a.constancy, b.constancy);
+}
+
+function insertAt<T>(xs: readonly T[], axis: number, x: T): T[] {
+  return [...xs.slice(0, axis), x, ...xs.slice(axis)];
+}
+
+/** Within a contiguous run only the first element has the run's divisibility ([8, 9, 10, ...] counts as 1). */
+function elementDivisibility(x: AxisInfo, d: number): number {
+  return (x.contiguity[d] ?? 1) > 1 ? 1 : (x.divisibility[d] ?? 1);
 }
 
 const MAX_LOOP_ROUNDS = 8;
@@ -186,8 +215,7 @@ function transfer(op: ValueOp, get: (v: Value) => AxisInfo, kernel: KernelIR): A
       // Every element of the new size-1 dimension starts a group: only an
       // operand with no contiguity has all its elements divisible.
       const elementDiv = a.contiguity.every((c) => c === 1) ? Math.min(...a.divisibility) : 1;
-      const insert = <T>(xs: readonly T[], x: T): T[] => [...xs.slice(0, op.axis), x, ...xs.slice(op.axis)];
-      return { contiguity: insert(a.contiguity, 1), divisibility: insert(a.divisibility, elementDiv), constancy: insert(a.constancy, 1) };
+      return { contiguity: insertAt(a.contiguity, op.axis, 1), divisibility: insertAt(a.divisibility, op.axis, elementDiv), constancy: insertAt(a.constancy, op.axis, 1) };
     }
     case 'hint': {
       const a = get(op.operand);
@@ -238,11 +266,8 @@ function binary(op: string, a: AxisInfo, b: AxisInfo, r: Value): AxisInfo {
         constancy,
       };
     case 'mul': {
-      // Within a contiguous run only the first element has the run's
-      // divisibility ([8, 9, 10, ...] counts as 1): each element is scaled.
-      const elementDiv = (x: AxisInfo, d: number): number => ((x.contiguity[d] ?? 1) > 1 ? 1 : (x.divisibility[d] ?? 1));
-      const cap = (x: number): number => Math.min(MAX_DIVISIBILITY, x);
-      return { contiguity: ones, divisibility: a.divisibility.map((_, d) => cap(elementDiv(a, d) * elementDiv(b, d))), constancy };
+      // Each element is scaled: the elements' own divisibilities multiply.
+      return { contiguity: ones, divisibility: a.divisibility.map((_, d) => Math.min(MAX_DIVISIBILITY, elementDivisibility(a, d) * elementDivisibility(b, d))), constancy };
     }
     case 'mod': {
       // x % n, n constant over a run and a multiple of its length, the run

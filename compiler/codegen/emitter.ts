@@ -14,7 +14,7 @@ export interface Emitted {
   /** One WGSL expression per slot of the value's layout view. */
   readonly slots: readonly string[];
   /** For pointer values: the binding index of the buffer they point into. */
-  readonly binding?: number;
+  readonly binding?: number | undefined;
   /** True when WGSL's uniformity analysis will also see this value as uniform. */
   readonly uniform: boolean;
 }
@@ -127,7 +127,9 @@ export class Emitter implements ThreadIndexNamer {
   }
 
   set(v: Value, emitted: Emitted): void {
-    this.values.set(v.id, emitted);
+    // Stored in one object shape whatever the op built (some spread another
+    // value's), so reads of slots, uniform and binding stay monomorphic in V8.
+    this.values.set(v.id, { slots: emitted.slots, uniform: emitted.uniform, binding: emitted.binding });
   }
 
   get(v: Value): Emitted {

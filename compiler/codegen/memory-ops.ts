@@ -9,9 +9,9 @@
 // A masked-off lane never issues its access: WGSL would clamp an
 // out-of-bounds index to some real element and read or overwrite it.
 
-import type { Op, Value, VectorAccess } from '../ir/ops.js';
+import type { Op, VectorAccess } from '../ir/ops.js';
 import type { Emitter } from './emitter.js';
-import { valueName } from './op-table.js';
+import { operandSlots, valueName } from './op-table.js';
 import { cooperativeLoadApplies, emitCooperativeLoad } from './cooperative-load.js';
 import { ownerPredicate } from './views.js';
 import { literal, wgslType } from './wgsl-types.js';
@@ -52,13 +52,6 @@ function maskedElement(e: Emitter, binding: number, pointer: string, other: stri
   return maskedRead(binding, `(u32(${pointer}) >> 2u)`, `[u32(${pointer}) & 3u]`, other, mask);
 }
 
-/** Slot indices of each run of `width` consecutive slots (runs along the last dimension are adjacent slots). */
-function runs(count: number, width: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < count; i += width) out.push(Array.from({ length: width }, (_, k) => i + k));
-  return out;
-}
-
 function vectorUsable(e: Emitter, vector: VectorAccess | undefined, binding: number, count: number): vector is VectorAccess {
   return vector !== undefined && vector.width === 4 && e.vectorBindings.has(binding) && count % vector.width === 0 && !e.boundsCheck;
 }
@@ -81,11 +74,15 @@ export function emitLoad(e: Emitter, op: LoadOp): void {
     return;
   }
   const slots: string[] = [];
+  const ptrs = operandSlots(e, op.ptr, count);
+  const masks = op.mask ? operandSlots(e, op.mask, count) : undefined;
+  const others = op.other ? operandSlots(e, op.other, count) : undefined;
+  const zero = literal(0, dtype);
   for (let i = 0; i < count; i++) {
     const name = valueName(op.result, scalar ? null : i);
-    const pointer = e.slotAt(op.ptr, i);
-    const mask = op.mask ? e.slotAt(op.mask, i) : null;
-    const other = op.other ? e.slotAt(op.other, i) : literal(0, dtype);
+    const pointer = ptrs[i] ?? '';
+    const mask = masks ? (masks[i] ?? '') : null;
+    const other = others ? (others[i] ?? '') : zero;
     if (e.boundsCheck) {
       // Only live lanes read, so only they are checked (the checked read registers its site).
       const read = e.checkedAccess('load', b, pointer, op.span, (index) => `${name} = b${b}[${index}];`);
@@ -102,28 +99,31 @@ export function emitLoad(e: Emitter, op: LoadOp): void {
 function emitVectorLoad(e: Emitter, op: LoadOp, b: number, count: number, vector: VectorAccess): void {
   const type = wgslType[e.dtype(op.result)];
   const vec = `vec4<${type}>`;
+  const id = op.result.id;
+  const ptrs = operandSlots(e, op.ptr, count);
+  const masks = op.mask && op.other ? operandSlots(e, op.mask, count) : undefined;
+  const others = op.mask && op.other ? operandSlots(e, op.other, count) : undefined;
   const slots: string[] = [];
-  runs(count, vector.width).forEach((run, g) => {
-    const name = `v${op.result.id}v${g}`;
-    const first = run[0] ?? 0;
-    const base = e.slotAt(op.ptr, first);
-    if (!op.mask || !op.other) {
+  const width = vector.width;
+  for (let first = 0, g = 0; first < count; first += width, g++) {
+    const name = `v${id}v${g}`;
+    const base = ptrs[first] ?? '';
+    if (!masks || !others) {
       e.line(`let ${name}: ${vec} = ${vectorRef(b, base)};`);
     } else {
-      const other = op.other;
-      const mask = op.mask;
-      const otherVector = `${vec}(${run.map((i) => e.slotAt(other, i)).join(', ')})`;
-      if (vector.maskPerVector) e.line(`let ${name}: ${vec} = ${maskedRead(b, `(u32(${base}) >> 2u)`, '', otherVector, e.slotAt(mask, first))};`);
+      const otherVector = `${vec}(${others.slice(first, first + width).join(', ')})`;
+      if (vector.maskPerVector) e.line(`let ${name}: ${vec} = ${maskedRead(b, `(u32(${base}) >> 2u)`, '', otherVector, masks[first] ?? '')};`);
       else {
         e.line(`var ${name}: ${vec} = ${otherVector};`);
         // A partly masked run (a tile's edge) reads only its live lanes.
-        const all = run.map((i) => e.slotAt(mask, i)).join(' && ');
-        const lanes = run.map((i, k) => `if (${e.slotAt(mask, i)}) { ${name}.${LANES[k]} = ${elementRef(e, b, e.slotAt(op.ptr, i))}; }`).join(' ');
-        e.line(`if (${all}) { ${name} = ${vectorRef(b, base)}; } else { ${lanes} }`);
+        const all = masks.slice(first, first + width).join(' && ');
+        const lanes: string[] = [];
+        for (let k = 0; k < width; k++) lanes.push(`if (${masks[first + k] ?? ''}) { ${name}.${LANES[k]} = ${elementRef(e, b, ptrs[first + k] ?? '')}; }`);
+        e.line(`if (${all}) { ${name} = ${vectorRef(b, base)}; } else { ${lanes.join(' ')} }`);
       }
     }
-    run.forEach((_, k) => slots.push(`${name}.${LANES[k]}`));
-  });
+    for (let k = 0; k < width; k++) slots.push(`${name}.${LANES[k]}`);
+  }
   e.set(op.result, { slots, uniform: false });
 }
 
@@ -131,34 +131,40 @@ export function emitStore(e: Emitter, op: StoreOp): void {
   const binding = e.get(op.ptr).binding ?? 0;
   e.storedBindings.add(binding);
   const view = e.view(op.value);
+  const count = view.slots.length;
   const scalar = op.value.type.shape.length === 0;
   // Every invocation holds a scalar; one store is enough.
   const owner = scalar ? 'tid == 0u' : ownerPredicate(view, e);
-  const at = (v: Value, i: number): string => e.slotAt(v, i);
-  if (!scalar && vectorUsable(e, op.vector, binding, view.slots.length)) {
+  const ptrs = operandSlots(e, op.ptr, count);
+  const values = operandSlots(e, op.value, count);
+  const masks = op.mask ? operandSlots(e, op.mask, count) : undefined;
+  if (!scalar && vectorUsable(e, op.vector, binding, count)) {
     const vec = `vec4<${wgslType[e.dtype(op.value)]}>`;
     const vector = op.vector;
-    for (const run of runs(view.slots.length, vector.width)) {
-      const first = run[0] ?? 0;
-      const write = `${vectorRef(binding, at(op.ptr, first))} = ${vec}(${run.map((i) => at(op.value, i)).join(', ')});`;
-      if (!op.mask) {
+    const width = vector.width;
+    for (let first = 0; first < count; first += width) {
+      const write = `${vectorRef(binding, ptrs[first] ?? '')} = ${vec}(${values.slice(first, first + width).join(', ')});`;
+      if (!masks) {
         e.line(owner ? `if (${owner}) { ${write} }` : write);
       } else if (vector.maskPerVector) {
-        e.line(`if (${[owner, at(op.mask, first)].filter(Boolean).join(' && ')}) { ${write} }`);
+        const mask = masks[first] ?? '';
+        e.line(`if (${owner ? `${owner} && ${mask}` : mask}) { ${write} }`);
       } else {
-        const mask = op.mask;
-        const all = run.map((i) => at(mask, i)).join(' && ');
-        const lanes = run.map((i) => `if (${at(mask, i)}) { ${elementRef(e, binding, at(op.ptr, i))} = ${at(op.value, i)}; }`).join(' ');
-        e.line(`${owner ? `if (${owner}) { ` : ''}if (${all}) { ${write} } else { ${lanes} }${owner ? ' }' : ''}`);
+        const all = masks.slice(first, first + width).join(' && ');
+        const lanes: string[] = [];
+        for (let i = first; i < first + width; i++) lanes.push(`if (${masks[i] ?? ''}) { ${elementRef(e, binding, ptrs[i] ?? '')} = ${values[i] ?? ''}; }`);
+        e.line(`${owner ? `if (${owner}) { ` : ''}if (${all}) { ${write} } else { ${lanes.join(' ')} }${owner ? ' }' : ''}`);
       }
     }
     return;
   }
-  view.slots.forEach((_, i) => {
-    const conds = [owner, op.mask ? at(op.mask, i) : null].filter((c): c is string => c !== null);
+  for (let i = 0; i < count; i++) {
+    const value = values[i] ?? '';
+    const mask = masks ? (masks[i] ?? '') : null;
+    const cond = owner !== null && mask !== null ? `${owner} && ${mask}` : (owner ?? mask);
     const write = e.boundsCheck
-      ? e.checkedAccess('store', binding, at(op.ptr, i), op.span, (index) => `b${binding}[${index}] = ${at(op.value, i)};`)
-      : `${elementRef(e, binding, at(op.ptr, i))} = ${at(op.value, i)};`;
-    e.line(conds.length ? `if (${conds.join(' && ')}) { ${write} }` : write);
-  });
+      ? e.checkedAccess('store', binding, ptrs[i] ?? '', op.span, (index) => `b${binding}[${index}] = ${value};`)
+      : `${elementRef(e, binding, ptrs[i] ?? '')} = ${value};`;
+    e.line(cond !== null ? `if (${cond}) { ${write} }` : write);
+  }
 }

@@ -32,18 +32,54 @@ export function defineSlots(e: Emitter, result: Value, exprs: readonly string[],
     e.line(`let ${name}: ${type} = ${exprs[i]};`);
     slots.push(name);
   }
-  e.set(result, { slots, uniform, ...(binding !== undefined ? { binding } : {}) });
+  e.set(result, binding !== undefined ? { slots, uniform, binding } : { slots, uniform });
 }
 
-function perSlot(e: Emitter, result: Value, operands: readonly Value[], f: (args: string[]) => string): void {
+/** `count` copies of one expression (a scalar's value in every slot of a tile). */
+export function repeated(expr: string, count: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) out.push(expr);
+  return out;
+}
+
+/**
+ * The slot expressions of operand `v` for a result of `count` slots: a
+ * scalar's one expression serves every slot (scalars meet tiles of every
+ * size). Looked up once per op: elementwise ops run over many slots.
+ */
+export function operandSlots(e: Emitter, v: Value, count: number): readonly string[] {
+  const slots = e.get(v).slots;
+  if (v.type.shape.length === 0) return count === 1 && slots.length === 1 ? slots : repeated(e.slot(v, 0), count);
+  if (slots.length < count) e.slot(v, slots.length);
+  return slots;
+}
+
+/** Elementwise ops: the result's slot i combines slot i of each operand. */
+function elementwise1(e: Emitter, result: Value, x: Value, f: (a: string) => string): void {
   const count = e.view(result).slots.length;
+  const xs = operandSlots(e, x, count);
   const exprs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const args: string[] = [];
-    for (const o of operands) args.push(e.slotAt(o, i));
-    exprs.push(f(args));
-  }
-  defineSlots(e, result, exprs, operands.every((o) => e.get(o).uniform));
+  for (let i = 0; i < count; i++) exprs.push(f(xs[i] ?? ''));
+  defineSlots(e, result, exprs, e.get(x).uniform);
+}
+
+function elementwise2(e: Emitter, result: Value, x: Value, y: Value, f: (a: string, b: string) => string): void {
+  const count = e.view(result).slots.length;
+  const xs = operandSlots(e, x, count);
+  const ys = operandSlots(e, y, count);
+  const exprs: string[] = [];
+  for (let i = 0; i < count; i++) exprs.push(f(xs[i] ?? '', ys[i] ?? ''));
+  defineSlots(e, result, exprs, e.get(x).uniform && e.get(y).uniform);
+}
+
+function elementwise3(e: Emitter, result: Value, x: Value, y: Value, z: Value, f: (a: string, b: string, c: string) => string): void {
+  const count = e.view(result).slots.length;
+  const xs = operandSlots(e, x, count);
+  const ys = operandSlots(e, y, count);
+  const zs = operandSlots(e, z, count);
+  const exprs: string[] = [];
+  for (let i = 0; i < count; i++) exprs.push(f(xs[i] ?? '', ys[i] ?? '', zs[i] ?? ''));
+  defineSlots(e, result, exprs, e.get(x).uniform && e.get(y).uniform && e.get(z).uniform);
 }
 
 const axisName = ['x', 'y', 'z'] as const;
@@ -70,7 +106,7 @@ export const opEmitters: OpEmitters = {
   splat: (e, op) => {
     const src = e.get(op.operand);
     const count = e.view(op.result).slots.length;
-    e.set(op.result, { ...src, slots: Array.from({ length: count }, () => src.slots[0] ?? '') });
+    e.set(op.result, { ...src, slots: repeated(src.slots[0] ?? '', count) });
   },
   broadcast: (e, op) => {
     const from = e.view(op.operand);
@@ -89,29 +125,42 @@ export const opEmitters: OpEmitters = {
     // The operand is a slice of the result's layout: same slots, same order.
     const src = e.get(op.operand);
     const count = e.view(op.result).slots.length;
-    const slots = op.operand.type.shape.length === 0 ? Array.from({ length: count }, () => src.slots[0] ?? '') : src.slots;
+    const slots = op.operand.type.shape.length === 0 ? repeated(src.slots[0] ?? '', count) : src.slots;
     e.set(op.result, { ...src, slots });
   },
   reshape: (e, op) => emitConvert(e, op.operand, op.result, op.span, 'a reshape'),
   // A hint only informs axis-info; the value is its operand's.
   hint: (e, op) => e.set(op.result, e.get(op.operand)),
   convertLayout: (e, op) => emitConvert(e, op.operand, op.result, op.span, 'a layout conversion'),
-  binary: (e, op) => perSlot(e, op.result, [op.lhs, op.rhs], ([a = '', b = '']) => binaryExpr(op.op, a, b, e.dtype(op.lhs))),
-  unary: (e, op) => perSlot(e, op.result, [op.operand], ([a = '']) => unaryExpr(op.op, a, e.dtype(op.operand))),
-  fma: (e, op) => perSlot(e, op.result, [op.a, op.b, op.c], ([a, b, c]) => `fma(${a}, ${b}, ${c})`),
+  binary: (e, op) => {
+    const dtype = e.dtype(op.lhs);
+    elementwise2(e, op.result, op.lhs, op.rhs, (a, b) => binaryExpr(op.op, a, b, dtype));
+  },
+  unary: (e, op) => {
+    const dtype = e.dtype(op.operand);
+    elementwise1(e, op.result, op.operand, (a) => unaryExpr(op.op, a, dtype));
+  },
+  fma: (e, op) => elementwise3(e, op.result, op.a, op.b, op.c, (a, b, c) => `fma(${a}, ${b}, ${c})`),
   dot: (e, op) => emitDot(e, op),
-  select: (e, op) => perSlot(e, op.result, [op.cond, op.onTrue, op.onFalse], ([c, t, f]) => `select(${f}, ${t}, ${c})`),
-  cast: (e, op) => perSlot(e, op.result, [op.operand], ([a = '']) => castExpr(a, e.dtype(op.operand), e.dtype(op.result))),
+  select: (e, op) => elementwise3(e, op.result, op.cond, op.onTrue, op.onFalse, (c, t, f) => `select(${f}, ${t}, ${c})`),
+  cast: (e, op) => {
+    const from = e.dtype(op.operand);
+    const to = e.dtype(op.result);
+    elementwise1(e, op.result, op.operand, (a) => castExpr(a, from, to));
+  },
   addptr: (e, op) => {
     const offsetIsU32 = e.dtype(op.offset) === 'u32';
     const count = e.view(op.result).slots.length;
-    const exprs = Array.from({ length: count }, (_, i) => {
-      const p = e.slotAt(op.ptr, i);
-      const o = e.slotAt(op.offset, i);
-      return p === '0i' ? (offsetIsU32 ? `i32(${o})` : o) : `${p} + ${offsetIsU32 ? `i32(${o})` : o}`;
-    });
-    const binding = e.get(op.ptr).binding;
-    defineSlots(e, op.result, exprs, e.get(op.ptr).uniform && e.get(op.offset).uniform, binding);
+    const ptrs = operandSlots(e, op.ptr, count);
+    const offsets = operandSlots(e, op.offset, count);
+    const exprs: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const p = ptrs[i] ?? '';
+      const o = offsets[i] ?? '';
+      exprs.push(p === '0i' ? (offsetIsU32 ? `i32(${o})` : o) : `${p} + ${offsetIsU32 ? `i32(${o})` : o}`);
+    }
+    const ptr = e.get(op.ptr);
+    defineSlots(e, op.result, exprs, ptr.uniform && e.get(op.offset).uniform, ptr.binding);
   },
   load: (e, op) => emitLoad(e, op),
   store: (e, op) => emitStore(e, op),
@@ -152,15 +201,16 @@ function declareVars(e: Emitter, values: readonly Value[], init?: readonly Value
     const count = e.view(v).slots.length;
     const scalar = v.type.shape.length === 0;
     const type = wgslType[e.dtype(v)];
-    const slots = Array.from({ length: count }, (_, i) => {
-      const name = valueName(v, scalar ? null : i);
-      const from = init?.[k];
-      e.line(from ? `var ${name}: ${type} = ${e.slotAt(from, i)};` : `var ${name}: ${type};`);
-      return name;
-    });
     const from = init?.[k];
+    const inits = from ? operandSlots(e, from, count) : undefined;
+    const slots: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const name = valueName(v, scalar ? null : i);
+      e.line(inits ? `var ${name}: ${type} = ${inits[i] ?? ''};` : `var ${name}: ${type};`);
+      slots.push(name);
+    }
     const binding = from ? e.get(from).binding : undefined;
-    e.set(v, { slots, uniform: false, ...(binding !== undefined ? { binding } : {}) });
+    e.set(v, binding !== undefined ? { slots, uniform: false, binding } : { slots, uniform: false });
   });
 }
 

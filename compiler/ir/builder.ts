@@ -15,6 +15,8 @@ import {
   sameShape,
   sameType,
   shapeToString,
+  retyped,
+  tileType,
   type DType,
   type MemDType,
   type Shape,
@@ -87,13 +89,11 @@ export class IRBuilder {
   }
 
   private tile(dtype: DType, shape: Shape, layout?: Layout): TileType {
-    return layout ? { kind: 'tile', dtype, shape: [...shape], layout } : { kind: 'tile', dtype, shape: [...shape] };
+    return tileType(dtype, shape, layout);
   }
 
   private retype(type: Type, shape: Shape, layout?: Layout): Type {
-    if (type.kind !== 'ptr') return this.tile(type.dtype, shape, layout);
-    const { elem, buffer } = type;
-    return layout ? { kind: 'ptr', elem, buffer, shape: [...shape], layout } : { kind: 'ptr', elem, buffer, shape: [...shape] };
+    return retyped(type, shape, layout);
   }
 
   private checkRank(shape: Shape, span: Span): void {
@@ -224,9 +224,10 @@ export class IRBuilder {
   }
 
   binary(op: BinaryOp, lhs: Value, rhs: Value, span: Span, layout?: Layout): Value {
-    this.sameShapes(span, `'${op}'`, lhs, rhs);
-    const a = this.dtypeOf(lhs, span, `'${op}'`);
-    const b = this.dtypeOf(rhs, span, `'${op}'`);
+    // The checks' messages are built only when one fails: binary ops are the commonest.
+    if (!sameShape(lhs.type.shape, rhs.type.shape)) this.sameShapes(span, `'${op}'`, lhs, rhs);
+    const a = lhs.type.kind === 'tile' ? lhs.type.dtype : this.dtypeOf(lhs, span, `'${op}'`);
+    const b = rhs.type.kind === 'tile' ? rhs.type.dtype : this.dtypeOf(rhs, span, `'${op}'`);
     if (a !== b) this.fail('type', `'${op}' needs operands of one dtype, got ${a} and ${b}`, span);
     if (bitwiseOps.has(op) && isFloat(a)) this.fail('type', `bitwise '${op}' is not defined on ${a}; cast to an integer type first`, span);
     if ((op === 'shl' || op === 'shr') && !isInt(a)) this.fail('type', `shift needs integer operands, got ${a}`, span);
@@ -313,7 +314,7 @@ export class IRBuilder {
       if (this.dtypeOf(other, span, 'tl.load') !== elem) this.fail('type', `tl.load's other must be ${elem}, got ${typeToString(other.type)}`, span);
     }
     const result = this.fresh(this.tile(elem, ptr.type.shape, layout));
-    this.emit({ kind: 'load', result, ptr, ...(mask ? { mask } : {}), ...(other ? { other } : {}), ...(vector ? { vector } : {}), span });
+    this.emit(loadOp(result, ptr, mask, other, vector, span));
     return result;
   }
 
@@ -323,7 +324,7 @@ export class IRBuilder {
     const v = this.dtypeOf(value, span, 'tl.store');
     if (v !== elem) this.fail('type', `tl.store of ${v} into a ${elem} buffer; cast the value first`, span);
     if (mask) this.checkMask(ptr, mask, span, 'tl.store');
-    this.emit({ kind: 'store', ptr, value, ...(mask ? { mask } : {}), ...(vector ? { vector } : {}), span });
+    this.emit(storeOp(ptr, value, mask, vector, span));
   }
 
   private checkMask(ptr: Value, mask: Value, span: Span, what: string): void {
@@ -377,7 +378,7 @@ export class IRBuilder {
       this.yieldValues(yielded, carriedTypes, span, 'loop-carried value');
     });
     const results = carriedTypes.map((t) => this.fresh(t));
-    this.emit({ kind: 'for', results, lower, upper, step, inits, body, span });
+    this.emit(forOp(results, lower, upper, step, inits, body, span));
     return results;
   }
 
@@ -411,7 +412,7 @@ export class IRBuilder {
         this.fail('type', `the branches of this if give a variable different types: ${typeToString(v.type)} and ${typeToString(e.type)}`, span);
     });
     const results = thenValues.map((v) => this.fresh(v.type));
-    this.emit({ kind: 'if', results, cond, thenBlock, elseBlock, span });
+    this.emit(ifOp(results, cond, thenBlock, elseBlock, span));
     return results;
   }
 
@@ -429,4 +430,46 @@ export class IRBuilder {
   discardLast(): void {
     this.stack[this.stack.length - 1]?.pop();
   }
+}
+
+type LoadOp = Extract<Op, { kind: 'load' }>;
+type StoreOp = Extract<Op, { kind: 'store' }>;
+type ForOp = Extract<Op, { kind: 'for' }>;
+type IfOp = Extract<Op, { kind: 'if' }>;
+
+// Op objects are made only here, each kind by one literal with every field
+// present (absent optional ones undefined): one object shape per kind keeps
+// the passes' and codegen's property reads monomorphic in V8.
+
+function loadOp(result: Value, ptr: Value, mask: Value | undefined, other: Value | undefined, vector: VectorAccess | undefined, span: Span): LoadOp {
+  return { kind: 'load', result, ptr, mask, other, vector, span };
+}
+
+function storeOp(ptr: Value, value: Value, mask: Value | undefined, vector: VectorAccess | undefined, span: Span): StoreOp {
+  return { kind: 'store', ptr, value, mask, vector, span };
+}
+
+function forOp(results: readonly Value[], lower: Value, upper: Value, step: Value, inits: readonly Value[], body: Block, span: Span): ForOp {
+  return { kind: 'for', results, lower, upper, step, inits, body, span };
+}
+
+function ifOp(results: readonly Value[], cond: Value, thenBlock: Block, elseBlock: Block, span: Span): IfOp {
+  return { kind: 'if', results, cond, thenBlock, elseBlock, span };
+}
+
+/**
+ * A load or store as it is, with its vector access set (the vectorize pass):
+ * no check depends on the annotation, so annotating needs no rebuild of the
+ * values around it.
+ */
+export function withVectorAccess(op: LoadOp | StoreOp, vector: VectorAccess): LoadOp | StoreOp {
+  return op.kind === 'load' ? loadOp(op.result, op.ptr, op.mask, op.other, vector, op.span) : storeOp(op.ptr, op.value, op.mask, vector, op.span);
+}
+
+/** A loop or if as it is, with nested blocks that differ only by such annotations. */
+export function withBlocks(op: ForOp, body: Block): ForOp;
+export function withBlocks(op: IfOp, thenBlock: Block, elseBlock: Block): IfOp;
+export function withBlocks(op: ForOp | IfOp, first: Block, second?: Block): ForOp | IfOp {
+  if (op.kind === 'for') return forOp(op.results, op.lower, op.upper, op.step, op.inits, first, op.span);
+  return ifOp(op.results, op.cond, first, second ?? op.elseBlock, op.span);
 }

@@ -77,21 +77,25 @@ export type Op =
   /** Value conversion to the result's dtype (not a bitcast). */
   | (WithResult & { readonly kind: 'cast'; readonly operand: Value })
   | (WithResult & { readonly kind: 'addptr'; readonly ptr: Value; readonly offset: Value })
-  /** Masked-off elements never touch memory and yield `other` (0 when absent). */
+  /**
+   * Masked-off elements never touch memory and yield `other` (0 when absent).
+   * (The builder sets absent fields to undefined, so every load has one
+   * object shape and code reading them stays monomorphic in V8.)
+   */
   | (WithResult & {
       readonly kind: 'load';
       readonly ptr: Value;
-      readonly mask?: Value;
-      readonly other?: Value;
+      readonly mask?: Value | undefined;
+      readonly other?: Value | undefined;
       /** Set by the vectorize pass: how codegen groups this access into vector loads. */
-      readonly vector?: VectorAccess;
+      readonly vector?: VectorAccess | undefined;
     })
   | (Base & {
       readonly kind: 'store';
       readonly ptr: Value;
       readonly value: Value;
-      readonly mask?: Value;
-      readonly vector?: VectorAccess;
+      readonly mask?: Value | undefined;
+      readonly vector?: VectorAccess | undefined;
     })
   /** Matrix product a[M,K] x b[K,N] + acc[M,N], accumulated in f32 (see passes/dot-layouts.ts, codegen/dot.ts). */
   | (WithResult & { readonly kind: 'dot'; readonly a: Value; readonly b: Value; readonly acc: Value })
@@ -220,10 +224,12 @@ export function operandsOf(op: Op): readonly Value[] {
       return [op.cond, op.onTrue, op.onFalse];
     case 'addptr':
       return [op.ptr, op.offset];
+    // One array literal per case (no spreads of temporary arrays): passes ask for every op's operands.
     case 'load':
-      return [op.ptr, ...(op.mask ? [op.mask] : []), ...(op.other ? [op.other] : [])];
+      if (op.mask) return op.other ? [op.ptr, op.mask, op.other] : [op.ptr, op.mask];
+      return op.other ? [op.ptr, op.other] : [op.ptr];
     case 'store':
-      return [op.ptr, op.value, ...(op.mask ? [op.mask] : [])];
+      return op.mask ? [op.ptr, op.value, op.mask] : [op.ptr, op.value];
     case 'for':
       return [op.lower, op.upper, op.step, ...op.inits];
     case 'if':

@@ -6,6 +6,7 @@
 import type { IRBuilder } from './builder.js';
 import type { Layout } from './layout.js';
 import type { Op, Value } from './ops.js';
+import { retyped } from './types.js';
 
 export type SimpleOp = Exclude<Op, { kind: 'for' } | { kind: 'if' } | { kind: 'yield' }>;
 
@@ -20,7 +21,7 @@ export function rebuildSimple(b: IRBuilder, op: SimpleOp, get: (v: Value) => Val
     case 'constant':
       return b.constant(op.value, op.result.type.kind === 'tile' ? op.result.type.dtype : 'i32', s, layout);
     case 'argument':
-      return b.argument(op.index, op.param, layout ? { ...op.result.type, layout } : op.result.type, s);
+      return b.argument(op.index, op.param, layout ? retyped(op.result.type, op.result.type.shape, layout) : op.result.type, s);
     case 'programId':
       return b.programId(op.axis, s, layout);
     case 'numPrograms':

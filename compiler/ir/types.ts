@@ -10,11 +10,16 @@ export type MemDType = 'f32' | 'i32' | 'u32';
 
 export type Shape = readonly number[];
 
+// Types are made only by tileType, ptrType and withLayout, each with every
+// field present (an absent layout is undefined): one object shape per kind of
+// type, so the passes' many reads of `type.shape` and `type.layout` stay
+// monomorphic in V8 instead of meeting half a dozen shapes.
+
 export interface TileType {
   readonly kind: 'tile';
   readonly dtype: DType;
   readonly shape: Shape;
-  readonly layout?: Layout;
+  readonly layout?: Layout | undefined;
 }
 
 /** A tile of element offsets into one buffer argument (WebGPU has no pointers). */
@@ -28,17 +33,22 @@ export interface PtrType {
    */
   readonly buffer: number;
   readonly shape: Shape;
-  readonly layout?: Layout;
+  readonly layout?: Layout | undefined;
 }
 
 export type Type = TileType | PtrType;
 
-export function tileType(dtype: DType, shape: Shape): TileType {
-  return { kind: 'tile', dtype, shape: [...shape] };
+export function tileType(dtype: DType, shape: Shape, layout?: Layout): TileType {
+  return { kind: 'tile', dtype, shape: [...shape], layout };
 }
 
-export function ptrType(elem: MemDType, shape: Shape, buffer = 0): PtrType {
-  return { kind: 'ptr', elem, shape: [...shape], buffer };
+export function ptrType(elem: MemDType, shape: Shape, buffer = 0, layout?: Layout): PtrType {
+  return { kind: 'ptr', elem, buffer, shape: [...shape], layout };
+}
+
+/** The same type with another shape and layout. */
+export function retyped(type: Type, shape: Shape, layout: Layout | undefined): Type {
+  return type.kind === 'ptr' ? ptrType(type.elem, shape, type.buffer, layout) : tileType(type.dtype, shape, layout);
 }
 
 export const isFloat = (d: DType): boolean => d === 'f32';

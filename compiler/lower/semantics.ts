@@ -83,9 +83,8 @@ export class Semantics {
    * literal next to an integer tile makes the result float (as in Triton).
    */
   unify(a: SemVal, b: SemVal, span: Span): [Value, Value] {
-    const dtypeFor = (x: SemVal): DType | 'ptr' | null => (x.kind === 'ir' ? this.dtypeOf(x.value) : null);
-    const da = dtypeFor(a);
-    const db = dtypeFor(b);
+    const da = a.kind === 'ir' ? this.dtypeOf(a.value) : null;
+    const db = b.kind === 'ir' ? this.dtypeOf(b.value) : null;
     if (da === 'ptr' || db === 'ptr') this.fail('type', `this operator is not defined on pointers (only ptr + int and ptr - int are)`, span);
     let target: DType;
     if (da && db) target = promote(da, db);
@@ -112,9 +111,8 @@ export class Semantics {
 
   /** Fold two compile-time constants with JavaScript semantics, integers truncating. */
   foldBinary(op: SourceBinaryOp, x: number | boolean, y: number | boolean, isFloat: boolean, span: Span): SemVal {
-    const n = (v: number | boolean) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
-    const a = n(x);
-    const c = n(y);
+    const a = asNumber(x);
+    const c = asNumber(y);
     switch (op) {
       case '+': return constant(a + c, isFloat);
       case '-': return constant(a - c, isFloat);
@@ -272,4 +270,8 @@ export class Semantics {
     if (dtype === 'ptr') return this.fail('type', 'a pointer cannot be a condition', span);
     return dtype === 'bool' ? x : this.b.binary('ne', x, this.toIR(constant(0), span, dtype), span);
   }
+}
+
+function asNumber(v: number | boolean): number {
+  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
 }

@@ -28,16 +28,21 @@ export function canonicalize(kernel: KernelIR): KernelIR {
   if (known && known.source === kernel.source) return { ...kernel, body: known.body };
   // One walk folds every constant chain (operands are folded before their
   // users) and merges duplicates, but dead code is found before the walk, so
-  // the operands that folding made unused survive it; a second walk drops them.
-  const body = canonicalizeOnce(canonicalizeOnce(kernel.body, kernel.source), kernel.source);
+  // the operands that folding or merging made unused survive it; a second
+  // walk drops them (and merges the constants folding made). Without such
+  // leftovers the second walk would rebuild the same ops with the same ids,
+  // so it is skipped.
+  const first = canonicalizeOnce(kernel.body, kernel.source, deadOps(kernel.body));
+  const dead = deadOps(first.body);
+  const body = first.folded || dead.size > 0 ? canonicalizeOnce(first.body, kernel.source, dead).body : first.body;
   canonicalBodies.set(kernel.body, { source: kernel.source, body });
   return { ...kernel, body };
 }
 
-function canonicalizeOnce(body: Block, source: string): Block {
-  const c = new Canonicalizer(source, deadOps(body));
+function canonicalizeOnce(body: Block, source: string, dead: Set<Op>): { readonly body: Block; readonly folded: boolean } {
+  const c = new Canonicalizer(source, dead);
   c.walk(body.ops);
-  return { args: [], ops: c.b.topLevelOps() };
+  return { body: { args: [], ops: c.b.topLevelOps() }, folded: c.folded };
 }
 
 /**
@@ -173,6 +178,8 @@ class Canonicalizer extends Rewriter {
   private readonly consts = new Map<number, number | boolean>();
   private readonly scopes: Map<string, Value>[] = [new Map()];
   private readonly layoutIds = new Map<string, number>();
+  /** Some op was folded to a constant (whose constant ops are not merged yet). */
+  folded = false;
 
   constructor(
     source: string,
@@ -238,6 +245,7 @@ class Canonicalizer extends Rewriter {
         this.consts.set(scalar.id, folded);
         this.consts.set(value.id, folded);
         this.map.set(op.result.id, value);
+        this.folded = true;
         continue;
       }
       const identity = this.multipliedByOne(op);

@@ -16,38 +16,37 @@ export function isRecomputable(
   defs: ReadonlyMap<number, Op>,
   leaf: (op: Op, recomputable: (v: Value) => boolean) => boolean = noOtherLeaves,
 ): boolean {
-  const recomputable = (x: Value): boolean => {
-    // Scalars are held by every invocation, so they never need moving.
-    if (x.type.shape.length === 0) return true;
-    const op = defs.get(x.id);
-    if (!op) return false;
-    switch (op.kind) {
-      case 'constant':
-      case 'argument':
-      case 'programId':
-      case 'numPrograms':
-      case 'arange':
-      case 'splat':
-        return true;
-      case 'broadcast':
-      case 'expandDims':
-      case 'unary':
-      case 'cast':
-      case 'hint':
-        return recomputable(op.operand);
-      case 'binary':
-        return recomputable(op.lhs) && recomputable(op.rhs);
-      case 'addptr':
-        return recomputable(op.ptr) && recomputable(op.offset);
-      case 'select':
-        return recomputable(op.cond) && recomputable(op.onTrue) && recomputable(op.onFalse);
-      case 'fma':
-        return recomputable(op.a) && recomputable(op.b) && recomputable(op.c);
-      default:
-        return leaf(op, recomputable);
-    }
-  };
-  return recomputable(v);
+  // Scalars are held by every invocation, so they never need moving.
+  if (v.type.shape.length === 0) return true;
+  const op = defs.get(v.id);
+  if (!op) return false;
+  // Recursion on the function itself, not through a closure made per call:
+  // tiling asks about every operand.
+  switch (op.kind) {
+    case 'constant':
+    case 'argument':
+    case 'programId':
+    case 'numPrograms':
+    case 'arange':
+    case 'splat':
+      return true;
+    case 'broadcast':
+    case 'expandDims':
+    case 'unary':
+    case 'cast':
+    case 'hint':
+      return isRecomputable(op.operand, defs, leaf);
+    case 'binary':
+      return isRecomputable(op.lhs, defs, leaf) && isRecomputable(op.rhs, defs, leaf);
+    case 'addptr':
+      return isRecomputable(op.ptr, defs, leaf) && isRecomputable(op.offset, defs, leaf);
+    case 'select':
+      return isRecomputable(op.cond, defs, leaf) && isRecomputable(op.onTrue, defs, leaf) && isRecomputable(op.onFalse, defs, leaf);
+    case 'fma':
+      return isRecomputable(op.a, defs, leaf) && isRecomputable(op.b, defs, leaf) && isRecomputable(op.c, defs, leaf);
+    default:
+      return leaf(op, (x) => isRecomputable(x, defs, leaf));
+  }
 }
 
 function noOtherLeaves(): boolean {

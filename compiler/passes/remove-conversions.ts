@@ -20,9 +20,16 @@ import { Rewriter } from '../ir/rewriter.js';
 import { isRecomputable, ScopedCopies } from './recompute.js';
 
 export function removeConversions(kernel: KernelIR): KernelIR {
+  // Nothing to remove: the walk would rebuild the same ops with the same ids
+  // (the input comes from tiling's builder, numbered in walk order).
+  if (!hasConversions(kernel.body)) return kernel;
   const r = new ConversionRemover(kernel);
   r.walk(kernel.body.ops);
   return { ...kernel, body: { args: [], ops: r.b.topLevelOps() } };
+}
+
+function hasConversions(block: Block): boolean {
+  return block.ops.some((op) => op.kind === 'convertLayout' || blocksOf(op).some(hasConversions));
 }
 
 /** Parameter indices of buffers that some store writes. */

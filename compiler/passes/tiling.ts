@@ -177,8 +177,7 @@ class Tiler extends Rewriter {
       const operands = dotOperandLayouts(this.kernel.dotStrategy ?? DEFAULT_DOT_STRATEGY, layout, op.a.type.shape, op.b.type.shape, this.kernel.workgroupSize, this.kernel.elementsPerInvocation ?? 1);
       return this.b.dot(this.inLayout(op.a, operands.a), this.inLayout(op.b, operands.b), this.inLayout(op.acc, layout), op.span, layout);
     }
-    const get = (v: Value): Value => this.inLayout(v, this.operandLayout(op, v, layout));
-    const result = rebuildSimple(this.b, op, get, layout);
+    const result = rebuildSimple(this.b, op, (v) => this.inLayout(v, this.operandLayout(op, v, layout)), layout);
     if (!result) throw new Error('tiling: rebuilt op has no result');
     return result;
   }
@@ -196,8 +195,7 @@ class Tiler extends Rewriter {
           throw new Error('tiling: yield handled by its parent');
         case 'store': {
           const layout = this.resultLayoutForStore(op);
-          const get = (v: Value): Value => this.inLayout(v, v.type.shape.length === 0 ? scalarLayout : layout);
-          rebuildSimple(this.b, op, get);
+          rebuildSimple(this.b, op, (v) => this.inLayout(v, v.type.shape.length === 0 ? scalarLayout : layout));
           break;
         }
         default:

@@ -2,7 +2,9 @@
 // one vec4 (16 bytes) instead of four scalar accesses.
 //
 // Assumes: tiled and masked IR (every value has a layout); runs last.
-// Rewrites: sets `vector` on loads and stores; nothing else changes.
+// Rewrites: sets `vector` on loads and stores; nothing else changes (the
+// other ops, values and ids are shared with the input: there is nothing to
+// rebuild, since no builder check depends on the annotation).
 // Guarantees: an access is marked only when, for every invocation and every
 // run of 4 slots along the last dimension, axis-info proves that the 4
 // addresses are consecutive (contiguity along the last dimension a multiple
@@ -17,16 +19,45 @@
 // not marked stay scalar: a misaligned offset is never read as a vector.
 
 import { analyzeAxisInfo, type AxisInfoMap } from '../analysis/axis-info.js';
-import type { KernelIR, Op, Value, VectorAccess } from '../ir/ops.js';
-import { rebuildSimple } from '../ir/rebuild.js';
-import { Rewriter } from '../ir/rewriter.js';
+import { withBlocks, withVectorAccess } from '../ir/builder.js';
+import type { Block, KernelIR, Op, Value, VectorAccess } from '../ir/ops.js';
 import { dimTilings } from '../ir/layout.js';
 import { MAX_VECTOR_WIDTH } from './coalescing.js';
 
 export function vectorize(kernel: KernelIR): KernelIR {
-  const v = new Vectorizer(kernel.source, analyzeAxisInfo(kernel));
-  v.walk(kernel.body.ops);
-  return { ...kernel, body: { args: [], ops: v.b.topLevelOps() } };
+  const body = vectorizeBlock(kernel.body, analyzeAxisInfo(kernel));
+  return body === kernel.body ? kernel : { ...kernel, body };
+}
+
+/** The block with its accesses annotated; the same object when none is. */
+function vectorizeBlock(block: Block, info: AxisInfoMap): Block {
+  let ops: Op[] | undefined;
+  block.ops.forEach((op, i) => {
+    const annotated = vectorizeOp(op, info);
+    if (annotated !== op) (ops ??= block.ops.slice())[i] = annotated;
+  });
+  return ops ? { args: block.args, ops } : block;
+}
+
+function vectorizeOp(op: Op, info: AxisInfoMap): Op {
+  switch (op.kind) {
+    case 'load':
+    case 'store': {
+      const vector = vectorAccessFor(op.ptr, op.mask, info, op.kind === 'load');
+      return vector ? withVectorAccess(op, vector) : op;
+    }
+    case 'for': {
+      const body = vectorizeBlock(op.body, info);
+      return body === op.body ? op : withBlocks(op, body);
+    }
+    case 'if': {
+      const thenBlock = vectorizeBlock(op.thenBlock, info);
+      const elseBlock = vectorizeBlock(op.elseBlock, info);
+      return thenBlock === op.thenBlock && elseBlock === op.elseBlock ? op : withBlocks(op, thenBlock, elseBlock);
+    }
+    default:
+      return op;
+  }
 }
 
 /** The vector access for a pointer tile (and mask), or undefined for scalar accesses. */
@@ -49,36 +80,4 @@ export function vectorAccessFor(ptr: Value, mask: Value | undefined, info: AxisI
   if (contiguity % width !== 0 || divisibility % width !== 0) return undefined;
   const maskConstancy = mask ? (info.get(mask.id)?.constancy[last] ?? 1) : width;
   return { width, maskPerVector: maskConstancy % width === 0 };
-}
-
-class Vectorizer extends Rewriter {
-  constructor(
-    source: string,
-    private readonly info: AxisInfoMap,
-  ) {
-    super(source);
-  }
-
-  walk(ops: readonly Op[]): void {
-    for (const op of ops) {
-      if (this.rewriteControl(op)) continue;
-      switch (op.kind) {
-        case 'load': {
-          const vector = vectorAccessFor(op.ptr, op.mask, this.info, true);
-          const r = this.b.load(this.get(op.ptr), op.mask && this.get(op.mask), op.other && this.get(op.other), op.span, op.result.type.layout, vector);
-          this.map.set(op.result.id, r);
-          break;
-        }
-        case 'store': {
-          const vector = vectorAccessFor(op.ptr, op.mask, this.info);
-          this.b.store(this.get(op.ptr), this.get(op.value), op.mask && this.get(op.mask), op.span, vector);
-          break;
-        }
-        default: {
-          const r = rebuildSimple(this.b, op, this.get, op.result.type.layout);
-          if (r) this.map.set(op.result.id, r);
-        }
-      }
-    }
-  }
 }
