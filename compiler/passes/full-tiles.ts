@@ -37,6 +37,8 @@ export function fullTiles(kernel: KernelIR): KernelIR {
   const bounds = tileBounds(kernel);
   if (bounds.comparisons.size === 0) return kernel;
   const v = new Versioner(kernel, bounds);
+  // Most kernels have nothing to copy: keep them as they are instead of rebuilding them.
+  if (!v.hasWork(kernel.body)) return kernel;
   v.walk(kernel.body.ops);
   return { ...kernel, body: { args: [], ops: v.b.topLevelOps() } };
 }
@@ -93,6 +95,13 @@ class Versioner extends Rewriter {
       }
       this.rewriteOne(op);
     }
+  }
+
+  /** Some block outside loops, this one or one nested in its ifs, has a region to copy. */
+  hasWork(block: Block): boolean {
+    if (this.inLoop.has(block)) return false;
+    if (block.ops.length > 0 && this.plan(block.ops)) return true;
+    return block.ops.some((op) => op.kind === 'if' && (this.hasWork(op.thenBlock) || this.hasWork(op.elseBlock)));
   }
 
   private rewriteOne(op: Op): void {
