@@ -34,10 +34,11 @@ const I32_MIN = -(2 ** 31);
 
 
 export function fullTiles(kernel: KernelIR): KernelIR {
+  // Most kernels have nothing to copy: keep them as they are, and skip the analysis when nothing could qualify.
+  if (!maskedAccessOutsideLoops(kernel.body)) return kernel;
   const bounds = tileBounds(kernel);
   if (bounds.comparisons.size === 0) return kernel;
   const v = new Versioner(kernel, bounds);
-  // Most kernels have nothing to copy: keep them as they are instead of rebuilding them.
   if (!v.hasWork(kernel.body)) return kernel;
   v.walk(kernel.body.ops);
   return { ...kernel, body: { args: [], ops: v.b.topLevelOps() } };
@@ -238,6 +239,14 @@ function costlyToCopy(op: Op): boolean {
   // A store of a tile smaller than its layout keeps a branch per element (only the owner of a replica stores) even unmasked.
   if (op.kind === 'store' && replicated(op.value.type)) return true;
   return blocksOf(op).some((b) => b.ops.some(costlyToCopy));
+}
+
+function maskedAccessOutsideLoops(block: Block): boolean {
+  return block.ops.some((op) =>
+    op.kind === 'load' || op.kind === 'store'
+      ? op.mask !== undefined
+      : op.kind === 'if' && (maskedAccessOutsideLoops(op.thenBlock) || maskedAccessOutsideLoops(op.elseBlock)),
+  );
 }
 
 /** The layout covers more than the tile: other invocations hold replicas of its elements. */
