@@ -65,7 +65,7 @@ export function gridCopyWorkload(ctx: BenchContext, floats: number, perWorkgroup
 
 /** Note for a section with a gridCopyWorkload row. */
 export const GRID_COPY_NOTE =
-  "The copy with the kernel's grid moves the same bytes with as many workgroups as the kernel: its % of copy bounds what a kernel of that grid can reach on this device.";
+  "The copy with the kernel's grid moves the same bytes with as many workgroups as the kernel, checking each vec4 against the length: its % of copy is what that grid allows a kernel with a check per access on this device (Tessera's unmasked copy for whole tiles, passes/full-tiles.ts, can pass it).";
 
 /** The copy ceiling for `floats` f32 and the FMA ceiling, to interleave with a suite's kernels. */
 export function ceilingWorkloads(ctx: BenchContext, floats: number): Workload[] {

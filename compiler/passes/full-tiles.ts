@@ -13,8 +13,8 @@
 // everything derived from them) replaced by true, and under `else` as they
 // were. Only straight-line elementwise regions are copied (no loops,
 // reductions, dots or layout conversions, nothing the block yields): see
-// plan() for what copying more cost on lavapipe. The guard only reads uniform scalars, so the branch
-// is uniform.
+// plan() for what copying more cost on lavapipe. The guard only reads
+// uniform scalars, so the branch is uniform.
 //
 // Assumes: tiled IR after remove-conversions (a conversion left is a real
 // workgroup-memory round trip), before masking (which drops the all-true masks).
@@ -30,8 +30,6 @@ import { Rewriter } from '../ir/rewriter.js';
 
 const I32_MAX = 2 ** 31 - 1;
 const I32_MIN = -(2 ** 31);
-
-
 
 export function fullTiles(kernel: KernelIR): KernelIR {
   // Most kernels have nothing to copy: keep them as they are, and skip the analysis when nothing could qualify.
@@ -125,23 +123,24 @@ class Versioner extends Rewriter {
     const firstUse = ops.findIndex((op, i) => i < end && needed(op).length > 0);
     if (firstUse < 0) return undefined;
     const ids = new Set(ops.slice(firstUse, end).flatMap(needed));
-    // A guard is computed before the region: its scalars must be defined there.
-    const ready = (v: Value): boolean => {
+    const readyAt = (index: number) => (v: Value): boolean => {
       const d = this.defs.get(v.id);
-      return !d || d.block !== block || d.index < firstUse;
+      return !d || d.block !== block || d.index < index;
     };
     const guarded = [...ids]
       .map((id) => this.bounds.comparisons.get(id))
       .filter((c): c is ProvableComparison => c !== undefined)
-      .filter((c) => [...c.lesser.terms, ...c.greater.terms].every(ready))
+      // A guard is computed before the region: its scalars must be defined there.
+      .filter((c) => [...c.lesser.terms, ...c.greater.terms].every(readyAt(firstUse)))
       // Extremes must be i32 constants in the guard.
       .filter((c) => [c.lesser, c.greater].every((r) => Math.abs(r.lo) <= I32_MAX && Math.abs(r.hi) <= I32_MAX))
       // With no scalar on either side the comparison is settled at compile time; nothing to guard.
       .filter((c) => c.lesser.terms.length + c.greater.terms.length > 0);
     if (guarded.length === 0) return undefined;
-    // Start at the first guarded comparison, so the unmasked copy does not compute it
-    // (its scalars come before it, so the guard can still be computed there).
-    const start = Math.min(firstUse, ...guarded.map((c) => this.defs.get(resultId(c.op))).map((d) => (d?.block === block ? d.index : firstUse)));
+    // Start at the first guarded comparison, so the unmasked copy does not
+    // compute it, if every scalar of the guard is defined before that point.
+    const earliest = Math.min(firstUse, ...guarded.map((c) => this.defs.get(resultId(c.op))).map((d) => (d?.block === block ? d.index : firstUse)));
+    const start = guarded.every((c) => [...c.lesser.terms, ...c.greater.terms].every(readyAt(earliest))) ? earliest : firstUse;
     const region = ops.slice(start, end);
     const first = region[0];
     if (!first) return undefined;
@@ -150,13 +149,13 @@ class Versioner extends Rewriter {
     region.forEach((op) => collectIds(op, touched));
     const alwaysTrue = new Set<number>();
     for (const id of touched) if (this.bounds.provenBy.get(id)?.every((r) => proven.has(r))) alwaysTrue.add(id);
-    // Loop bodies reach walk() without their yield: read it from the block.
-    const blockYield = block.ops[block.ops.length - 1];
-    const inRegion = (v: Value): boolean => {
-      const d = this.defs.get(v.id);
+    const inRegion = (id: number): boolean => {
+      const d = this.defs.get(id);
       return d !== undefined && d.block === block && d.index >= start;
     };
-    const yieldsFromRegion = blockYield?.kind === 'yield' && blockYield.values.some(inRegion);
+    // An if branch ends with a yield; a region it reads from would have to yield through the new if.
+    const blockYield = block.ops[block.ops.length - 1];
+    const yieldsFromRegion = blockYield?.kind === 'yield' && blockYield.values.some((v) => inRegion(v.id));
     // Only straight-line elementwise regions outside loops whose copy is
     // branch-free: measured on lavapipe, copying anything more costs more
     // than the masks save. Copies in or of a loop body exploded the driver's
@@ -167,10 +166,7 @@ class Versioner extends Rewriter {
     // 42 s; at BLOCK 512, with no such branches, 0.36 s to 0.5 s); a region
     // with a reduction ran 1.4x slower (softmax).
     if (yieldsFromRegion || region.some(costlyToCopy)) return undefined;
-    const trueBefore = [...alwaysTrue].filter((id) => {
-      const d = this.defs.get(id);
-      return !(d && d.block === block && d.index >= start);
-    });
+    const trueBefore = [...alwaysTrue].filter((id) => !inRegion(id));
     return { start, end, guarded, alwaysTrue, trueBefore, span: first.span };
   }
 
