@@ -4,16 +4,16 @@
 //
 // A comparison qualifies when both sides are "uniform plus a bounded
 // constant": every element is wrap(S + k), where S is a sum of scalars that
-// every invocation computes alike (arguments, program ids, loop counters of
-// loops with such bounds, and integer arithmetic on them) and k an integer in
-// a range known at compile time. `pid * BLOCK + tl.arange(0, BLOCK)` is
+// every invocation computes alike (arguments, program ids and integer
+// arithmetic on them) and k an integer in a range known at compile time. `pid * BLOCK + tl.arange(0, BLOCK)` is
 // S = pid * BLOCK, k in [0, BLOCK - 1]; `n_elements` is S = n_elements, k = 0.
 // Then `a < b` holds everywhere when max(a) < min(b) and neither side wraps:
 // S_a + hi_a < S_b + lo_b with S + k inside the i32 range on both sides. The
 // kernel computes each element modulo 2^32 in whatever order it likes; the
 // no-wrap test is what makes its value equal the exact S + k.
 
-import { blocksOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
+import type { Block, KernelIR, Op, Value } from '../ir/ops.js';
+import { isSimple } from '../ir/rebuild.js';
 
 /** Every element of the tile is wrap(sum(terms) + k) for an integer k in [lo, hi]. */
 export interface UniformPlusRange {
@@ -24,21 +24,20 @@ export interface UniformPlusRange {
 
 /** A comparison that is all-true when max(lesser) < min(greater) (<= unless strict). */
 export interface ProvableComparison {
-  readonly op: Op;
+  /** The comparison's result. */
+  readonly id: number;
   readonly lesser: UniformPlusRange;
   readonly greater: UniformPlusRange;
   readonly strict: boolean;
 }
 
 export interface TileBounds {
-  /** Comparison result id -> what proves it all-true. */
-  readonly comparisons: ReadonlyMap<number, ProvableComparison>;
   /**
    * Bool tile id -> the comparisons that, all proven, make every element of
    * it true: the comparison itself, or the comparisons under an `and`,
    * broadcast, expandDims or layout conversion of proven tiles.
    */
-  readonly provenBy: ReadonlyMap<number, readonly number[]>;
+  readonly provenBy: ReadonlyMap<number, readonly ProvableComparison[]>;
 }
 
 /** Beyond this a bound might not be an exact JavaScript integer after adding terms' ranges. */
@@ -46,24 +45,17 @@ const RANGE_LIMIT = 2 ** 40;
 /** More terms than this buy nothing in practice and grow the guard. */
 const MAX_TERMS = 4;
 
+/** The analysis of the blocks outside loops (the only ones full-tiles copies). */
 export function tileBounds(kernel: KernelIR): TileBounds {
   const uniform = new Set<number>();
   const ranges = new Map<number, UniformPlusRange>();
-  const comparisons = new Map<number, ProvableComparison>();
-  const provenBy = new Map<number, readonly number[]>();
+  const provenBy = new Map<number, readonly ProvableComparison[]>();
   const rangeOf = (v: Value): UniformPlusRange | undefined => ranges.get(v.id);
 
   const visit = (block: Block): void => {
     for (const op of block.ops) {
-      if (op.kind === 'for') {
-        const iv = op.body.args[0];
-        if (iv && [op.lower, op.upper, op.step].every((v) => uniform.has(v.id))) {
-          uniform.add(iv.id);
-          if (isI32(iv)) ranges.set(iv.id, { terms: [iv], lo: 0, hi: 0 });
-        }
-      }
-      blocksOf(op).forEach(visit);
-      if (op.kind === 'for' || op.kind === 'if' || op.kind === 'store' || op.kind === 'yield') continue;
+      if (op.kind === 'if') [op.thenBlock, op.elseBlock].forEach(visit);
+      if (!isSimple(op) || op.kind === 'store') continue;
       const r = op.result;
       if (r.type.kind !== 'tile') continue;
       if (r.type.shape.length === 0) {
@@ -77,17 +69,12 @@ export function tileBounds(kernel: KernelIR): TileBounds {
       const range = tileRange(op, rangeOf);
       if (range && isI32(r)) ranges.set(r.id, range);
       const proof = comparison(op, rangeOf);
-      if (proof) {
-        comparisons.set(r.id, proof);
-        provenBy.set(r.id, [r.id]);
-        continue;
-      }
-      const roots = derivedProof(op, provenBy);
+      const roots = proof ? [proof] : derivedProof(op, provenBy);
       if (roots) provenBy.set(r.id, roots);
     }
   };
   visit(kernel.body);
-  return { comparisons, provenBy };
+  return { provenBy };
 }
 
 function isI32(v: Value): boolean {
@@ -153,21 +140,22 @@ function comparison(op: Op, rangeOf: (v: Value) => UniformPlusRange | undefined)
   const a = rangeOf(op.lhs);
   const b = rangeOf(op.rhs);
   if (!a || !b) return undefined;
+  const id = op.result.id;
   switch (op.op) {
     case 'lt':
-      return { op, lesser: a, greater: b, strict: true };
+      return { id, lesser: a, greater: b, strict: true };
     case 'le':
-      return { op, lesser: a, greater: b, strict: false };
+      return { id, lesser: a, greater: b, strict: false };
     case 'gt':
-      return { op, lesser: b, greater: a, strict: true };
+      return { id, lesser: b, greater: a, strict: true };
     case 'ge':
-      return { op, lesser: b, greater: a, strict: false };
+      return { id, lesser: b, greater: a, strict: false };
     default:
       return undefined;
   }
 }
 
-function derivedProof(op: Op, provenBy: ReadonlyMap<number, readonly number[]>): readonly number[] | undefined {
+function derivedProof(op: Op, provenBy: ReadonlyMap<number, readonly ProvableComparison[]>): readonly ProvableComparison[] | undefined {
   switch (op.kind) {
     case 'binary': {
       if (op.op !== 'and') return undefined;

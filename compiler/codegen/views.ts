@@ -3,7 +3,7 @@
 // axis put back where the slice removed it, so blocked and slice tiles share
 // one slot enumeration, one coordinate formula and one owner test.
 
-import { blockedSlots, dimTilings, type BlockedLayout, type DimTiling, type Layout, type SliceLayout, type Slot } from '../ir/layout.js';
+import { blockedSlots, dimTilings, expandedShape, replicatesAlong, type BlockedLayout, type DimTiling, type Layout, type SliceLayout, type Slot } from '../ir/layout.js';
 import type { Type } from '../ir/types.js';
 
 export interface View {
@@ -48,7 +48,7 @@ function computeView(layout: BlockedLayout | SliceLayout, shape: readonly number
     if (layout.threadsPerDim.length !== shape.length) throw new Error(`layout rank does not match shape rank`);
     return { parent: layout, shape, removed: null, dims: dimTilings(layout, shape), slots: blockedSlots(layout, shape) };
   }
-  const expanded = [...shape.slice(0, layout.dim), 1, ...shape.slice(layout.dim)];
+  const expanded = expandedShape(layout, shape);
   return { parent: layout.parent, shape: expanded, removed: layout.dim, dims: dimTilings(layout.parent, expanded), slots: blockedSlots(layout.parent, expanded) };
 }
 
@@ -118,7 +118,7 @@ export function ownerPredicate(view: View, names: ThreadIndexNamer): string | nu
   if (!view.parent) return null;
   const terms: string[] = [];
   view.dims.forEach((dim, d) => {
-    if (dim.wraps && dim.threads > 1 && view.parent) {
+    if (replicatesAlong(dim) && view.parent) {
       const limit = Math.ceil(dim.size / dim.sizePerThread);
       terms.push(`${names.threadIndex(view.parent, d)} < ${limit}u`);
     }

@@ -92,6 +92,16 @@ export function threadStrides(layout: BlockedLayout): number[] {
   return strides;
 }
 
+/** Several invocations hold each element along this dimension (one of them owns it). */
+export function replicatesAlong(dim: DimTiling): boolean {
+  return dim.wraps && dim.threads > 1;
+}
+
+/** A slice tile's shape in its parent layout: the removed dimension back, with size 1. */
+export function expandedShape(layout: SliceLayout, shape: Shape): Shape {
+  return [...shape.slice(0, layout.dim), 1, ...shape.slice(layout.dim)];
+}
+
 export function dimTilings(layout: BlockedLayout, shape: Shape): DimTiling[] {
   const strides = threadStrides(layout);
   return shape.map((size, d) => {

@@ -22,8 +22,8 @@
 
 import { tileBounds, type ProvableComparison, type TileBounds, type UniformPlusRange } from '../analysis/tile-bounds.js';
 import type { Span } from '../errors.js';
-import { dimTilings, scalarLayout } from '../ir/layout.js';
-import { blocksOf, operandsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
+import { dimTilings, expandedShape, replicatesAlong, scalarLayout } from '../ir/layout.js';
+import { blocksOf, operandsOf, resultsOf, type Block, type KernelIR, type Op, type Value } from '../ir/ops.js';
 import { rebuildSimple } from '../ir/rebuild.js';
 import type { Type } from '../ir/types.js';
 import { Rewriter } from '../ir/rewriter.js';
@@ -35,17 +35,16 @@ export function fullTiles(kernel: KernelIR): KernelIR {
   // Most kernels have nothing to copy: keep them as they are, and skip the analysis when nothing could qualify.
   if (!maskedAccessOutsideLoops(kernel.body)) return kernel;
   const bounds = tileBounds(kernel);
-  if (bounds.comparisons.size === 0) return kernel;
+  if (bounds.provenBy.size === 0) return kernel;
   const v = new Versioner(kernel, bounds);
   if (!v.hasWork(kernel.body)) return kernel;
   v.walk(kernel.body.ops);
   return { ...kernel, body: { args: [], ops: v.b.topLevelOps() } };
 }
 
-/** Where a region starts in its block and which comparisons guard it. */
+/** Where a region starts in its block (it runs to the block's end) and which comparisons guard it. */
 interface Plan {
   readonly start: number;
-  readonly end: number;
   readonly guarded: readonly ProvableComparison[];
   /** Values the unmasked copy replaces by all-true tiles. */
   readonly alwaysTrue: ReadonlySet<number>;
@@ -60,8 +59,10 @@ class Versioner extends Rewriter {
   private readonly defs = new Map<number, { readonly block: Block; readonly index: number }>();
   /** Blocks inside a loop body: copying code there explodes lavapipe's JIT time (see plan). */
   private readonly inLoop = new Set<Block>();
-  /** Values mapped to all-true in the copy being built (unions over nested guards). */
-  private readonly forced = new Map<number, number>();
+  /** Each block's plan, made once (hasWork asks before walk). */
+  private readonly plans = new Map<Block, Plan | undefined>();
+  /** Values mapped to all-true in the copy being built (nested guards prove disjoint sets). */
+  private readonly forced = new Set<number>();
 
   constructor(
     kernel: KernelIR,
@@ -75,21 +76,21 @@ class Versioner extends Rewriter {
     if (inLoop) this.inLoop.add(block);
     block.ops.forEach((op, index) => {
       this.blockOf.set(op, block);
-      if (op.kind === 'for') op.body.args.forEach((a) => this.defs.set(a.id, { block: op.body, index: -1 }));
-      for (const r of op.kind === 'for' || op.kind === 'if' ? op.results : op.kind === 'store' || op.kind === 'yield' ? [] : [op.result])
-        this.defs.set(r.id, { block, index });
+      for (const r of resultsOf(op)) this.defs.set(r.id, { block, index });
       blocksOf(op).forEach((b) => this.index(b, inLoop || op.kind === 'for'));
     });
   }
 
   walk(ops: readonly Op[]): void {
-    const plan = this.plan(ops);
+    const block = ops[0] && this.blockOf.get(ops[0]);
+    const plan = block && this.planOf(block);
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i];
       if (!op) continue;
-      if (plan && i === plan.start) {
-        this.version(ops.slice(plan.start, plan.end), plan);
-        i = plan.end - 1;
+      if (block && plan && i === plan.start) {
+        const end = regionEnd(block);
+        this.version(ops.slice(plan.start, end), plan);
+        i = end - 1;
         continue;
       }
       this.rewriteOne(op);
@@ -98,9 +99,13 @@ class Versioner extends Rewriter {
 
   /** Some block outside loops, this one or one nested in its ifs, has a region to copy. */
   hasWork(block: Block): boolean {
-    if (this.inLoop.has(block)) return false;
-    if (block.ops.length > 0 && this.plan(block.ops)) return true;
+    if (this.planOf(block)) return true;
     return block.ops.some((op) => op.kind === 'if' && (this.hasWork(op.thenBlock) || this.hasWork(op.elseBlock)));
+  }
+
+  private planOf(block: Block): Plan | undefined {
+    if (!this.plans.has(block)) this.plans.set(block, this.inLoop.has(block) ? undefined : this.plan(block));
+    return this.plans.get(block);
   }
 
   private rewriteOne(op: Op): void {
@@ -109,27 +114,22 @@ class Versioner extends Rewriter {
       rebuildSimple(this.b, op, this.get);
       return;
     }
-    const forced = (this.forced.get(op.result.id) ?? 0) > 0;
-    const r = forced ? this.allTrue(op.result, op.span) : rebuildSimple(this.b, op, this.get, op.result.type.layout);
+    const r = this.forced.has(op.result.id) ? this.allTrue(op.result, op.span) : rebuildSimple(this.b, op, this.get, op.result.type.layout);
     if (r) this.map.set(op.result.id, r);
   }
 
-  private plan(ops: readonly Op[]): Plan | undefined {
-    const block = ops[0] && this.blockOf.get(ops[0]);
-    if (!block || this.inLoop.has(block)) return undefined;
-    const end = ops[ops.length - 1]?.kind === 'yield' ? ops.length - 1 : ops.length;
-    // Comparisons of this block that some mask in the op (at any depth) needs.
-    const needed = (op: Op): number[] => this.maskRoots(op).filter((id) => this.defs.get(id)?.block === block);
-    const firstUse = ops.findIndex((op, i) => i < end && needed(op).length > 0);
+  private plan(block: Block): Plan | undefined {
+    const ops = block.ops;
+    const end = regionEnd(block);
+    // Per op, the comparisons of this block that some mask in it (at any depth) needs.
+    const needed = ops.slice(0, end).map((op) => this.maskRoots(op).filter((c) => this.defs.get(c.id)?.block === block));
+    const firstUse = needed.findIndex((cs) => cs.length > 0);
     if (firstUse < 0) return undefined;
-    const ids = new Set(ops.slice(firstUse, end).flatMap(needed));
     const readyAt = (index: number) => (v: Value): boolean => {
       const d = this.defs.get(v.id);
       return !d || d.block !== block || d.index < index;
     };
-    const guarded = [...ids]
-      .map((id) => this.bounds.comparisons.get(id))
-      .filter((c): c is ProvableComparison => c !== undefined)
+    const guarded = [...new Map(needed.slice(firstUse).flat().map((c) => [c.id, c])).values()]
       // A guard is computed before the region: its scalars must be defined there.
       .filter((c) => [...c.lesser.terms, ...c.greater.terms].every(readyAt(firstUse)))
       // Extremes must be i32 constants in the guard.
@@ -139,23 +139,17 @@ class Versioner extends Rewriter {
     if (guarded.length === 0) return undefined;
     // Start at the first guarded comparison, so the unmasked copy does not
     // compute it, if every scalar of the guard is defined before that point.
-    const earliest = Math.min(firstUse, ...guarded.map((c) => this.defs.get(resultId(c.op))).map((d) => (d?.block === block ? d.index : firstUse)));
+    const earliest = Math.min(firstUse, ...guarded.map((c) => this.defs.get(c.id)?.index ?? firstUse));
     const start = guarded.every((c) => [...c.lesser.terms, ...c.greater.terms].every(readyAt(earliest))) ? earliest : firstUse;
     const region = ops.slice(start, end);
     const first = region[0];
     if (!first) return undefined;
-    const proven = new Set(guarded.map((c) => resultId(c.op)));
-    const touched = new Set<number>();
-    region.forEach((op) => collectIds(op, touched));
-    const alwaysTrue = new Set<number>();
-    for (const id of touched) if (this.bounds.provenBy.get(id)?.every((r) => proven.has(r))) alwaysTrue.add(id);
-    const inRegion = (id: number): boolean => {
-      const d = this.defs.get(id);
-      return d !== undefined && d.block === block && d.index >= start;
-    };
+    const read = new Set<number>();
+    const defined = new Set<number>();
+    region.forEach((op) => collectIds(op, read, defined));
     // An if branch ends with a yield; a region it reads from would have to yield through the new if.
-    const blockYield = block.ops[block.ops.length - 1];
-    const yieldsFromRegion = blockYield?.kind === 'yield' && blockYield.values.some((v) => inRegion(v.id));
+    const blockYield = ops[ops.length - 1];
+    const yieldsFromRegion = blockYield?.kind === 'yield' && blockYield.values.some((v) => defined.has(v.id));
     // Only straight-line elementwise regions outside loops whose copy is
     // branch-free: measured on lavapipe, copying anything more costs more
     // than the masks save. Copies in or of a loop body exploded the driver's
@@ -166,13 +160,15 @@ class Versioner extends Rewriter {
     // 42 s; at BLOCK 512, with no such branches, 0.36 s to 0.5 s); a region
     // with a reduction ran 1.4x slower (softmax).
     if (yieldsFromRegion || region.some(costlyToCopy)) return undefined;
-    const trueBefore = [...alwaysTrue].filter((id) => !inRegion(id));
-    return { start, end, guarded, alwaysTrue, trueBefore, span: first.span };
+    const proven = new Set(guarded.map((c) => c.id));
+    const alwaysTrue = new Set([...read, ...defined].filter((id) => this.bounds.provenBy.get(id)?.every((c) => proven.has(c.id))));
+    const trueBefore = [...alwaysTrue].filter((id) => !defined.has(id));
+    return { start, guarded, alwaysTrue, trueBefore, span: first.span };
   }
 
-  /** Comparison ids whose proof would unmask a load or store in op (nested blocks included). */
-  private maskRoots(op: Op): number[] {
-    if (op.kind === 'load' || op.kind === 'store') return op.mask ? [...(this.bounds.provenBy.get(op.mask.id) ?? [])] : [];
+  /** Comparisons whose proof would unmask a load or store in op (nested blocks included). */
+  private maskRoots(op: Op): readonly ProvableComparison[] {
+    if (op.kind === 'load' || op.kind === 'store') return (op.mask && this.bounds.provenBy.get(op.mask.id)) || [];
     return blocksOf(op).flatMap((b) => b.ops.flatMap((o) => this.maskRoots(o)));
   }
 
@@ -180,7 +176,7 @@ class Versioner extends Rewriter {
     const span = plan.span;
     const guard = plan.guarded.map((c) => this.guardOf(c, span)).reduce((a, b) => this.b.binary('and', a, b, span, scalarLayout));
     const unmasked = this.b.block([], () => {
-      for (const id of plan.alwaysTrue) this.forced.set(id, (this.forced.get(id) ?? 0) + 1);
+      for (const id of plan.alwaysTrue) this.forced.add(id);
       const saved = plan.trueBefore.flatMap((id) => {
         const before = this.map.get(id);
         if (!before) return [];
@@ -189,7 +185,7 @@ class Versioner extends Rewriter {
       });
       region.forEach((op) => this.rewriteOne(op));
       this.b.yieldOp([], span);
-      for (const id of plan.alwaysTrue) this.forced.set(id, (this.forced.get(id) ?? 1) - 1);
+      for (const id of plan.alwaysTrue) this.forced.delete(id);
       for (const [id, before] of saved) this.map.set(id, before);
     });
     const masked = this.b.block([], () => {
@@ -249,21 +245,18 @@ function maskedAccessOutsideLoops(block: Block): boolean {
 function replicated(type: Type): boolean {
   const layout = type.layout;
   if (layout === undefined || layout.kind === 'scalar' || type.shape.length === 0) return false;
-  const tilings =
-    layout.kind === 'blocked'
-      ? dimTilings(layout, type.shape)
-      : dimTilings(layout.parent, [...type.shape.slice(0, layout.dim), 1, ...type.shape.slice(layout.dim)]);
-  return tilings.some((d) => d.wraps && d.threads > 1);
+  const tilings = layout.kind === 'blocked' ? dimTilings(layout, type.shape) : dimTilings(layout.parent, expandedShape(layout, type.shape));
+  return tilings.some(replicatesAlong);
 }
 
-/** Ids an op defines or reads, nested blocks included. */
-function collectIds(op: Op, into: Set<number>): void {
-  for (const v of operandsOf(op)) into.add(v.id);
-  if (op.kind !== 'for' && op.kind !== 'if' && op.kind !== 'store' && op.kind !== 'yield') into.add(op.result.id);
-  for (const b of blocksOf(op)) b.ops.forEach((o) => collectIds(o, into));
+/** Ids an op reads and defines, nested blocks included. */
+function collectIds(op: Op, read: Set<number>, defined: Set<number>): void {
+  for (const v of operandsOf(op)) read.add(v.id);
+  for (const v of resultsOf(op)) defined.add(v.id);
+  for (const b of blocksOf(op)) b.ops.forEach((o) => collectIds(o, read, defined));
 }
 
-function resultId(op: Op): number {
-  if (op.kind === 'for' || op.kind === 'if' || op.kind === 'store' || op.kind === 'yield') throw new Error('full-tiles: a comparison without a result');
-  return op.result.id;
+/** Where a block's region ends: before its yield, if it has one. */
+function regionEnd(block: Block): number {
+  return block.ops[block.ops.length - 1]?.kind === 'yield' ? block.ops.length - 1 : block.ops.length;
 }
