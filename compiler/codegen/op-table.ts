@@ -32,11 +32,11 @@ export function defineSlots(e: Emitter, result: Value, exprs: readonly string[],
     e.line(`let ${name}: ${type} = ${exprs[i]};`);
     slots.push(name);
   }
-  e.set(result, binding !== undefined ? { slots, uniform, binding } : { slots, uniform });
+  e.set(result, { slots, uniform, binding });
 }
 
 /** `count` copies of one expression (a scalar's value in every slot of a tile). */
-export function repeated(expr: string, count: number): string[] {
+function repeated(expr: string, count: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < count; i++) out.push(expr);
   return out;
@@ -50,7 +50,7 @@ export function repeated(expr: string, count: number): string[] {
 export function operandSlots(e: Emitter, v: Value, count: number): readonly string[] {
   const slots = e.get(v).slots;
   if (v.type.shape.length === 0) return count === 1 && slots.length === 1 ? slots : repeated(e.slot(v, 0), count);
-  if (slots.length < count) e.slot(v, slots.length);
+  if (slots.length < count) throw new Error(`codegen: %${v.id} has no slot ${slots.length}`);
   return slots;
 }
 
@@ -210,7 +210,7 @@ function declareVars(e: Emitter, values: readonly Value[], init?: readonly Value
       slots.push(name);
     }
     const binding = from ? e.get(from).binding : undefined;
-    e.set(v, binding !== undefined ? { slots, uniform: false, binding } : { slots, uniform: false });
+    e.set(v, { slots, uniform: false, binding });
   });
 }
 
@@ -241,7 +241,7 @@ function emitFor(e: Emitter, op: OpOf<'for'>): void {
       e.line(`let ${snap}: ${type} = ${name};`);
       return snap;
     });
-    e.set(a, { slots, uniform: false, ...(src.binding !== undefined ? { binding: src.binding } : {}) });
+    e.set(a, { slots, uniform: false, binding: src.binding });
   });
   e.yieldTargets.push(op.results);
   e.resetComment();

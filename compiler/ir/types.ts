@@ -10,7 +10,7 @@ export type MemDType = 'f32' | 'i32' | 'u32';
 
 export type Shape = readonly number[];
 
-// Types are made only by tileType, ptrType and withLayout, each with every
+// Types are made only by tileType, ptrType and retyped, each with every
 // field present (an absent layout is undefined): one object shape per kind of
 // type, so the passes' many reads of `type.shape` and `type.layout` stay
 // monomorphic in V8 instead of meeting half a dozen shapes.

@@ -1,7 +1,8 @@
 // Vectorize: mark the loads and stores whose per-invocation runs can move as
 // one vec4 (16 bytes) instead of four scalar accesses.
 //
-// Assumes: tiled and masked IR (every value has a layout); runs last.
+// Assumes: tiled and masked IR (every value has a layout) with no access
+// marked yet; runs last.
 // Rewrites: sets `vector` on loads and stores; nothing else changes (the
 // other ops, values and ids are shared with the input: there is nothing to
 // rebuild, since no builder check depends on the annotation).
@@ -32,10 +33,12 @@ export function vectorize(kernel: KernelIR): KernelIR {
 /** The block with its accesses annotated; the same object when none is. */
 function vectorizeBlock(block: Block, info: AxisInfoMap): Block {
   let ops: Op[] | undefined;
-  block.ops.forEach((op, i) => {
+  for (let i = 0; i < block.ops.length; i++) {
+    const op = block.ops[i];
+    if (!op) continue;
     const annotated = vectorizeOp(op, info);
     if (annotated !== op) (ops ??= block.ops.slice())[i] = annotated;
-  });
+  }
   return ops ? { args: block.args, ops } : block;
 }
 
